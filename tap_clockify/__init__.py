@@ -1,0 +1,8 @@
+"""tap-clockify: a Singer tap for the Clockify time-tracking API."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("tap-clockify")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"

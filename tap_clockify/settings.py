@@ -1,0 +1,137 @@
+"""Settings of tap-clockify: their JSON schema, defaults, and the hosts they resolve to."""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+
+from singer_sdk import typing as th
+
+DEFAULT_API_URL = "https://api.clockify.me/api/v1"
+DEFAULT_REPORTS_URL = "https://reports.api.clockify.me/v1"
+# The audit log has one global host; no regional form is documented.
+DEFAULT_AUDITLOG_URL = "https://auditlog-api.api.clockify.me/v1"
+
+#: Clockify's regional server prefixes (EU, USA, UK, AU).
+REGIONS = ("euc1", "use2", "euw2", "apse2")
+
+#: Clockify documents 5000 as the largest page of every non-report list endpoint.
+MAX_PAGE_SIZE = 5000
+DEFAULT_LOOKBACK_DAYS = 14
+#: Paid plans allow 50 requests/s; staying well under leaves room for other clients.
+DEFAULT_MAX_REQUESTS_PER_SECOND = 10.0
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "api_key",
+        th.StringType(min_length=1),
+        required=True,
+        secret=True,
+        title="API key",
+        description=(
+            "Clockify API key (Profile settings → API). Sent as the X-Api-Key header; "
+            "never logged. A subdomain workspace needs a key generated for that workspace."
+        ),
+    ),
+    th.Property(
+        "workspace_ids",
+        th.ArrayType(th.StringType(min_length=1)),
+        title="Workspace IDs",
+        description=(
+            "Workspaces to extract. Default: every workspace the API key can see. "
+            "An id the key cannot see is a configuration error."
+        ),
+    ),
+    th.Property(
+        "region",
+        th.StringType(allowed_values=list(REGIONS)),
+        title="Region",
+        description=(
+            "Regional data centre of the workspace: euc1 (EU), use2 (USA), euw2 (UK) or "
+            "apse2 (Australia). Sets the API to https://{region}.clockify.me/api/v1 and "
+            "reports to https://{region}.clockify.me/report/v1. Leave empty for the "
+            "global hosts."
+        ),
+    ),
+    th.Property(
+        "api_url",
+        th.URIType,
+        title="API base URL",
+        description=(
+            f"Override of the main API base URL (default {DEFAULT_API_URL}), e.g. for a "
+            "subdomain workspace. Wins over `region`."
+        ),
+    ),
+    th.Property(
+        "reports_url",
+        th.URIType,
+        title="Reports base URL",
+        description=(
+            f"Override of the reports base URL (default {DEFAULT_REPORTS_URL}), e.g. "
+            "https://{subdomain}.clockify.me/report/v1. Wins over `region`."
+        ),
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        title="Start date",
+        description=(
+            "Earliest time entry to extract (ISO 8601, e.g. 2024-01-01T00:00:00Z). "
+            "All history when empty."
+        ),
+    ),
+    th.Property(
+        "lookback_days",
+        th.IntegerType(minimum=0, maximum=366),
+        default=DEFAULT_LOOKBACK_DAYS,
+        title="Lookback days",
+        description=(
+            "Time entries carry no modified timestamp, so each incremental run re-reads "
+            "entries that started up to this many days before the bookmark, catching "
+            "recent edits and stopped timers. Costs no extra API calls, only re-emitted "
+            "records (harmless upserts by primary key)."
+        ),
+    ),
+    th.Property(
+        "page_size",
+        th.IntegerType(minimum=1, maximum=MAX_PAGE_SIZE),
+        default=MAX_PAGE_SIZE,
+        title="Page size",
+        description=(
+            f"Records per page, at most {MAX_PAGE_SIZE} (Clockify's documented maximum). "
+            "Endpoints with a lower documented cap use that cap instead."
+        ),
+    ),
+    th.Property(
+        "max_requests_per_second",
+        th.NumberType(minimum=0.01, maximum=50),
+        default=DEFAULT_MAX_REQUESTS_PER_SECOND,
+        title="Max requests per second",
+        description=(
+            "Client-side throttle shared by all streams. Clockify allows 50 requests/s on "
+            "paid plans (far fewer on new free workspaces)."
+        ),
+    ),
+).to_dict()
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Base URLs of the three Clockify hosts a sync talks to."""
+
+    api_url: str
+    reports_url: str
+    auditlog_url: str
+
+
+def resolve_endpoints(config: t.Mapping[str, t.Any]) -> Endpoints:
+    """Return the base URLs for `config`: explicit URLs win over `region`, then the defaults."""
+    region = config.get("region")
+    api_url = f"https://{region}.clockify.me/api/v1" if region else DEFAULT_API_URL
+    # Regional reports use the path form `/report/v1` (singular), not a `reports.` host.
+    reports_url = f"https://{region}.clockify.me/report/v1" if region else DEFAULT_REPORTS_URL
+    return Endpoints(
+        api_url=(config.get("api_url") or api_url).rstrip("/"),
+        reports_url=(config.get("reports_url") or reports_url).rstrip("/"),
+        auditlog_url=(config.get("auditlog_url") or DEFAULT_AUDITLOG_URL).rstrip("/"),
+    )

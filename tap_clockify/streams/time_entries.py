@@ -1,0 +1,98 @@
+"""Time entries: incremental per (workspace, user), with a lookback for edits and timers."""
+
+from __future__ import annotations
+
+import typing as t
+from datetime import UTC, datetime, timedelta
+
+from tap_clockify.client import ClockifyStream
+from tap_clockify.settings import DEFAULT_LOOKBACK_DAYS
+from tap_clockify.streams.workspace import UsersStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+#: Clockify reads the `start` filter as a wall clock in the account's time zone, so a
+#: filter can land up to 14 hours late in UTC. Asking a day earlier and filtering here
+#: keeps `start_date` exact whatever the zone.
+TIME_ZONE_MARGIN = timedelta(days=1)
+
+#: Partition-state key remembering the earliest timer still running at the last sync, so
+#: that the next sync reaches back to it even when it started before the lookback window.
+OPEN_TIMER_KEY = "open_timer_started_at"
+
+
+def parse_timestamp(value: str) -> datetime:
+    """Parse Clockify's ISO 8601 timestamps (`Z` or an offset, optional fractions)."""
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def format_timestamp(value: datetime) -> str:
+    """Format a filter value the way Clockify documents it: `yyyy-MM-ddTHH:mm:ssZ`."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class TimeEntriesStream(ClockifyStream):
+    """Every time entry of every member, running timers included.
+
+    Entries have no modified timestamp. The bookmark is the latest `timeInterval.start`
+    seen per (workspace, user); each run asks for entries from the bookmark minus
+    `lookback_days` (or from the earliest timer still running last time, if earlier), so
+    edits and stopped timers inside that window are re-emitted as upserts.
+    """
+
+    name = "time_entries"
+    path = "/workspaces/{workspace_id}/user/{user_id}/time-entries"
+    primary_keys = ("id",)
+    replication_key = "started_at"
+    # Clockify returns the newest entries first, so the bookmark is only final once a
+    # user's pages have all been read: an interrupted run resumes from the old bookmark.
+    is_sorted = False
+    parent_stream_type = UsersStream
+    state_partitioning_keys: t.ClassVar[list[str]] = ["workspace_id", "user_id"]
+
+    def request_window_start(self, context: Context | None) -> datetime | None:
+        """The earliest start to ask for in this partition; None reads all history."""
+        state = self.get_context_state(context)
+        start_date = self.config.get("start_date")
+        floor = parse_timestamp(start_date) if start_date else None
+        bookmark = state.get("replication_key_value")
+        if bookmark is None:
+            return floor
+        lookback = timedelta(days=self.config.get("lookback_days", DEFAULT_LOOKBACK_DAYS))
+        start = parse_timestamp(bookmark) - lookback
+        if open_timer := state.get(OPEN_TIMER_KEY):
+            start = min(start, parse_timestamp(open_timer))
+        return max(start, floor) if floor else start
+
+    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
+        """The `start` filter, widened by the time-zone margin."""
+        start = self._window_start
+        return {"start": format_timestamp(start - TIME_ZONE_MARGIN)} if start else {}
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+        """Yield the partition's entries in the window; then remember running timers."""
+        self._window_start = self.request_window_start(context)
+        open_timers: list[str] = []
+        for record in super().get_records(context):
+            started = parse_timestamp(record["timeInterval"]["start"])
+            if self._window_start and started < self._window_start:
+                continue  # inside the time-zone margin only
+            if record["timeInterval"].get("end") is None:
+                open_timers.append(record["timeInterval"]["start"])
+            yield record
+        state = self.get_context_state(context)
+        state.pop(OPEN_TIMER_KEY, None)
+        if open_timers:
+            state[OPEN_TIMER_KEY] = min(open_timers, key=parse_timestamp)
+
+    def post_process(
+        self,
+        row: dict[str, t.Any],
+        context: Context | None = None,
+    ) -> dict[str, t.Any] | None:
+        """Copy `timeInterval.start` to the top-level replication key."""
+        row = super().post_process(row, context) or row
+        row["started_at"] = row["timeInterval"]["start"]
+        return row

@@ -1,0 +1,141 @@
+"""Workspace entities: workspaces, their members, groups, clients, projects, tasks, tags, fields."""
+
+from __future__ import annotations
+
+import typing as t
+
+from singer_sdk.exceptions import ConfigValidationError
+
+from tap_clockify.client import ClockifyStream
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+#: Every account status, so that limited (kiosk) and deleted accounts keep their rows:
+#: without `account-statuses` Clockify returns only ACTIVE, PENDING_EMAIL_VERIFICATION and
+#: NOT_REGISTERED accounts.
+ALL_ACCOUNT_STATUSES = (
+    "ACTIVE",
+    "PENDING_EMAIL_VERIFICATION",
+    "NOT_REGISTERED",
+    "LIMITED",
+    "DELETED",
+    "LIMITED_DELETED",
+)
+
+
+class WorkspacesStream(ClockifyStream):
+    """Workspaces the API key can see, narrowed to `workspace_ids` when set."""
+
+    name = "workspaces"
+    path = "/workspaces"
+    primary_keys = ("id",)
+    paged = False  # GET /workspaces ignores paging and returns every workspace.
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+        """Yield the visible workspaces that the configuration selects."""
+        wanted = self.config.get("workspace_ids") or None
+        workspaces = list(super().get_records(context))
+        if wanted:
+            unknown = sorted(set(wanted) - {ws["id"] for ws in workspaces})
+            if unknown:
+                msg = (
+                    f"workspace_ids: the API key cannot see workspace(s) {', '.join(unknown)}; "
+                    "expected ids of workspaces the key's user belongs to"
+                )
+                raise ConfigValidationError(msg)
+            workspaces = [ws for ws in workspaces if ws["id"] in wanted]
+        yield from workspaces
+
+    def post_process(
+        self,
+        row: dict[str, t.Any],
+        context: Context | None = None,  # noqa: ARG002
+    ) -> dict[str, t.Any] | None:
+        """A workspace's `workspace_id` is its own id."""
+        row["workspace_id"] = row["id"]
+        return row
+
+    def get_child_context(self, record: dict, context: Context | None) -> dict:  # noqa: ARG002
+        """Children are read per workspace."""
+        return {"workspace_id": record["id"]}
+
+
+class WorkspaceChildStream(ClockifyStream):
+    """A list under `/workspaces/{workspace_id}`, read once per workspace."""
+
+    parent_stream_type = WorkspacesStream
+
+
+class UsersStream(WorkspaceChildStream):
+    """Members of a workspace, whatever their membership or account status."""
+
+    name = "users"
+    path = "/workspaces/{workspace_id}/users"
+    # One person can belong to several workspaces: the row is the membership.
+    primary_keys = ("workspace_id", "id")
+
+    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
+        """Ask for deactivated and pending members too, so no history is orphaned."""
+        return {"status": "ALL", "account-statuses": ",".join(ALL_ACCOUNT_STATUSES)}
+
+    def get_child_context(self, record: dict, context: Context | None) -> dict:
+        """Time entries are read per (workspace, user)."""
+        assert context is not None
+        return {"workspace_id": context["workspace_id"], "user_id": record["id"]}
+
+
+class UserGroupsStream(WorkspaceChildStream):
+    """User groups (teams)."""
+
+    name = "user_groups"
+    path = "/workspaces/{workspace_id}/user-groups"
+    primary_keys = ("id",)
+
+
+class ClientsStream(WorkspaceChildStream):
+    """Clients; leaving out `archived` returns archived and active ones alike."""
+
+    name = "clients"
+    path = "/workspaces/{workspace_id}/clients"
+    primary_keys = ("id",)
+
+
+class ProjectsStream(WorkspaceChildStream):
+    """Projects, archived ones included (no `archived` filter sent)."""
+
+    name = "projects"
+    path = "/workspaces/{workspace_id}/projects"
+    primary_keys = ("id",)
+
+    def get_child_context(self, record: dict, context: Context | None) -> dict:
+        """Tasks are read per project."""
+        assert context is not None
+        return {"workspace_id": context["workspace_id"], "project_id": record["id"]}
+
+
+class TasksStream(ClockifyStream):
+    """Tasks of every project, active and done."""
+
+    name = "tasks"
+    path = "/workspaces/{workspace_id}/projects/{project_id}/tasks"
+    primary_keys = ("id",)
+    parent_stream_type = ProjectsStream
+    state_partitioning_keys: t.ClassVar[list[str]] = []  # full table: no per-project state
+
+
+class TagsStream(WorkspaceChildStream):
+    """Tags, archived ones included."""
+
+    name = "tags"
+    path = "/workspaces/{workspace_id}/tags"
+    primary_keys = ("id",)
+
+
+class CustomFieldsStream(WorkspaceChildStream):
+    """Custom field definitions of every status and entity type."""
+
+    name = "custom_fields"
+    path = "/workspaces/{workspace_id}/custom-fields"
+    primary_keys = ("id",)
+    paged = False  # the endpoint ignores paging and sends no Last-Page header.

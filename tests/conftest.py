@@ -1,0 +1,33 @@
+"""Shared fixtures: a fresh Clockify emulator per test and a tap config pointing at it."""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from tests.emulator import Emulator
+
+
+@pytest.fixture
+def emulator() -> t.Iterator[Emulator]:
+    """A Clockify emulator with freshly seeded data, serving on a free local port."""
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def config(emulator: Emulator) -> dict[str, t.Any]:
+    """Tap settings aimed at `emulator`, with the throttle out of the way."""
+    return emulator_config(emulator)
+
+
+def emulator_config(emulator: Emulator, **overrides: t.Any) -> dict[str, t.Any]:
+    """Tap settings for `emulator`; `overrides` replace or add settings."""
+    return {
+        "api_key": emulator.api_key,
+        "api_url": emulator.api_url,
+        "reports_url": emulator.reports_url,
+        "max_requests_per_second": 1000,
+        **overrides,
+    }

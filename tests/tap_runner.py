@@ -1,0 +1,121 @@
+"""Run tap-clockify in-process (or as its CLI) and collect the Singer messages it writes."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import typing as t
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tap_clockify.tap import TapClockify
+
+
+@dataclass
+class SyncResult:
+    """The Singer messages of one sync, with helpers to read them."""
+
+    messages: list[dict[str, t.Any]]
+    stderr: str = ""
+    exit_code: int = 0
+    stdout: str = field(default="", repr=False)
+
+    def records(self, stream: str) -> list[dict[str, t.Any]]:
+        """Records emitted for `stream`, in order."""
+        return [
+            m["record"]
+            for m in self.messages
+            if m["type"] == "RECORD" and m["stream"] == stream
+        ]
+
+    def schemas(self) -> dict[str, dict[str, t.Any]]:
+        """The last SCHEMA message of each stream."""
+        return {m["stream"]: m for m in self.messages if m["type"] == "SCHEMA"}
+
+    @property
+    def streams_with_records(self) -> set[str]:
+        """Names of the streams that emitted at least one record."""
+        return {m["stream"] for m in self.messages if m["type"] == "RECORD"}
+
+    @property
+    def final_state(self) -> dict[str, t.Any]:
+        """The value of the last STATE message."""
+        states = [m["value"] for m in self.messages if m["type"] == "STATE"]
+        return states[-1] if states else {}
+
+
+def catalog_selecting(
+    config: dict[str, t.Any],
+    streams: t.Iterable[str] | None = None,
+) -> dict[str, t.Any]:
+    """A discovered catalog with exactly `streams` selected (all when None)."""
+    wanted = set(streams) if streams is not None else None
+    catalog = TapClockify(config=config, parse_env_config=False).catalog_dict
+    for entry in catalog["streams"]:
+        selected = wanted is None or entry["tap_stream_id"] in wanted
+        for metadata in entry["metadata"]:
+            if metadata["breadcrumb"] == []:
+                metadata["metadata"]["selected"] = selected
+    return catalog
+
+
+def sync(
+    config: dict[str, t.Any],
+    *,
+    state: dict[str, t.Any] | None = None,
+    streams: t.Iterable[str] | None = None,
+) -> SyncResult:
+    """Run a full sync in this process and return its messages.
+
+    `streams` selects exactly those streams; None keeps the tap's default selection.
+    """
+    catalog = catalog_selecting(config, streams) if streams is not None else None
+    tap = TapClockify(config=config, state=state, catalog=catalog, parse_env_config=False)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        tap.sync_all()
+    lines = buffer.getvalue().splitlines()
+    return SyncResult(messages=[json.loads(line) for line in lines if line.strip()])
+
+
+def run_cli(
+    args: list[str],
+    *,
+    config: dict[str, t.Any] | None = None,
+    state: dict[str, t.Any] | None = None,
+    tmp_path: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> SyncResult:
+    """Run `tap-clockify` as a subprocess, the way Meltano does, and parse its stdout."""
+    command = [sys.executable, "-m", "tap_clockify", *args]
+    if config is not None:
+        config_path = tmp_path / "config.json"
+        config_path.write_text(json.dumps(config))
+        command += ["--config", str(config_path)]
+    if state is not None:
+        state_path = tmp_path / "state.json"
+        state_path.write_text(json.dumps(state))
+        command += ["--state", str(state_path)]
+    process = subprocess.run(  # noqa: S603 - our own interpreter and module
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    messages = []
+    for line in process.stdout.splitlines():
+        with contextlib.suppress(ValueError):
+            messages.append(json.loads(line))
+    return SyncResult(
+        messages=[m for m in messages if isinstance(m, dict) and "type" in m],
+        stderr=process.stderr,
+        exit_code=process.returncode,
+        stdout=process.stdout,
+    )
