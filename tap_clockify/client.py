@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import typing as t
 from functools import cached_property
+from http import HTTPStatus
 
 from singer_sdk import RESTStream
 from singer_sdk.authenticators import APIKeyAuthenticator
-from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.helpers.types import Context
 from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 
 from tap_clockify import schemas
+from tap_clockify.errors import (
+    ApiKeyRejectedError,
+    ClockifyRequestError,
+    PermissionDeniedError,
+    WorkspaceAccessError,
+)
 from tap_clockify.pagination import ClockifyPaginator
 from tap_clockify.settings import MAX_PAGE_SIZE, resolve_endpoints
 
@@ -67,7 +74,7 @@ class ClockifyStream(RESTStream[int]):
         return {"Accept": "application/json", "User-Agent": self.user_agent}
 
     @property
-    def user_agent(self) -> str:  # type: ignore[override]
+    def user_agent(self) -> str:
         """Identify the tap to Clockify."""
         from tap_clockify import __version__  # noqa: PLC0415
 
@@ -78,7 +85,7 @@ class ClockifyStream(RESTStream[int]):
         """The configured page size, capped at this endpoint's maximum."""
         return min(int(self.config.get("page_size", MAX_PAGE_SIZE)), self.max_page_size)
 
-    def get_new_paginator(self) -> ClockifyPaginator | None:  # type: ignore[override]
+    def get_new_paginator(self) -> ClockifyPaginator | None:
         """Page through paged endpoints; read the others once."""
         self._paginator = (
             ClockifyPaginator(self.page_size, self._count_records) if self.paged else None
@@ -115,11 +122,46 @@ class ClockifyStream(RESTStream[int]):
         return super().request_decorator(throttled)
 
     def validate_response(self, response: requests.Response) -> None:
-        """Classify errors, and refuse a page that repeats the previous one."""
+        """Turn Clockify's errors into clear ones; refuse a page that repeats the last one.
+
+        429 and 5xx stay retriable (the SDK's classification); 401 and 403 get messages
+        that say what to fix; any other 4xx carries Clockify's own message.
+        """
+        status = response.status_code
+        if status == HTTPStatus.UNAUTHORIZED:
+            msg = (
+                f"the API key was rejected by Clockify ({api_error_text(response)}); "
+                "check the api_key setting (a subdomain workspace needs its own key)"
+            )
+            raise ApiKeyRejectedError(msg)
+        if status == HTTPStatus.FORBIDDEN:
+            workspace = workspace_in_path(response.request.path_url) or "?"
+            if is_access_denied(response):
+                msg = (
+                    f"{self.name}: the API key cannot access workspace {workspace} "
+                    f"({api_error_text(response)}); check workspace_ids"
+                )
+                raise WorkspaceAccessError(msg)
+            msg = (
+                f"{self.name}: the API key has no permission for {self.path} in workspace "
+                f"{workspace} ({api_error_text(response)})"
+            )
+            raise PermissionDeniedError(msg)
+        if HTTPStatus.BAD_REQUEST <= status < HTTPStatus.INTERNAL_SERVER_ERROR and (
+            status not in self.extra_retry_statuses
+        ):
+            raise ClockifyRequestError(self.response_error_message(response))
         super().validate_response(response)
         paginator = getattr(self, "_paginator", None)
         if paginator is not None:
             paginator.check_new_page(response, where=f"{self.name} ({self.path})")
+
+    def request_records(self, context: Context | None) -> t.Iterable[dict]:
+        """Read the endpoint; a 403 for a missing permission skips it with one warning."""
+        try:
+            yield from super().request_records(context)
+        except PermissionDeniedError as error:
+            self.tap.warn_once(f"{error}: skipped; the rest of the sync goes on")
 
     def response_error_message(self, response: requests.Response) -> str:
         """One line naming the stream, the endpoint and Clockify's own message.
@@ -142,6 +184,23 @@ class ClockifyStream(RESTStream[int]):
         return row
 
 
+def workspace_in_path(path: str) -> str | None:
+    """The workspace id in a request path, if any."""
+    match = re.search(r"/workspaces/([^/?]+)", path)
+    return match.group(1) if match else None
+
+
+def is_access_denied(response: requests.Response) -> bool:
+    """Whether a 403 says the workspace itself is off limits, not just this endpoint."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and (
+        body.get("code") == 501 or str(body.get("message", "")).startswith("Access Denied")
+    )
+
+
 def api_error_text(response: requests.Response) -> str:
     """Clockify's `{"message", "code"}` error body as text, or the HTTP reason."""
     try:
@@ -152,6 +211,3 @@ def api_error_text(response: requests.Response) -> str:
         code = body.get("code")
         return f"{body['message']} (code {code})" if code is not None else str(body["message"])
     return response.reason or "no message"
-
-
-__all__ = ["ClockifyStream", "FatalAPIError", "RetriableAPIError", "api_error_text"]

@@ -5,17 +5,15 @@ from __future__ import annotations
 import hashlib
 import typing as t
 
-from singer_sdk.pagination import BasePageNumberPaginator
+from singer_sdk.pagination import PageNumberPaginator
+
+from tap_clockify.errors import RepeatedPageError
 
 if t.TYPE_CHECKING:
     import requests
 
 
-class RepeatedPageError(RuntimeError):
-    """The server answered the next page with the same body as the previous one."""
-
-
-class ClockifyPaginator(BasePageNumberPaginator):
+class ClockifyPaginator(PageNumberPaginator):
     """Page numbers from 1, stopping where Clockify says the last page is.
 
     Clockify sends `Last-Page: true|false` on most lists (lower-case over HTTP/2; `requests`

@@ -104,7 +104,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "max_requests_per_second",
-        th.NumberType(minimum=0.01, maximum=50),
+        th.NumberType(exclusive_minimum=0),
         default=DEFAULT_MAX_REQUESTS_PER_SECOND,
         title="Max requests per second",
         description=(

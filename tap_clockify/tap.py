@@ -23,6 +23,13 @@ class TapClockify(Tap):
         rate = self.config.get("max_requests_per_second", DEFAULT_MAX_REQUESTS_PER_SECOND)
         return RequestThrottle(float(rate))
 
+    def warn_once(self, message: str) -> None:
+        """Log `message` as a warning the first time it is seen in this run."""
+        warned: set[str] = self.__dict__.setdefault("_warned", set())
+        if message not in warned:
+            warned.add(message)
+            self.logger.warning(message)
+
     def discover_streams(self) -> list[Stream]:
         """Return one instance of every stream."""
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]

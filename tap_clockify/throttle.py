@@ -39,4 +39,3 @@ class RequestThrottle:
         if delay > 0:
             self.waited_seconds += delay
             self._sleep(delay)
-

@@ -31,3 +31,20 @@ def emulator_config(emulator: Emulator, **overrides: t.Any) -> dict[str, t.Any]:
         "max_requests_per_second": 1000,
         **overrides,
     }
+
+
+#: SDK standard tests whose premise does not hold for a stream: "any"-valued Clockify
+#: fields are typed string|number|boolean|array|null, so the SDK's "is numeric" check
+#: (which fires when `number` is one of the types) fails on their text values by design.
+NOT_APPLICABLE_SDK_TESTS = (
+    "test_tap_stream_attribute_is_numeric[custom_fields.workspaceDefaultValue]",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the SDK tests listed in NOT_APPLICABLE_SDK_TESTS."""
+    keep = [item for item in items if item.name not in NOT_APPLICABLE_SDK_TESTS]
+    deselected = [item for item in items if item.name in NOT_APPLICABLE_SDK_TESTS]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = keep

@@ -27,9 +27,7 @@ class SyncResult:
     def records(self, stream: str) -> list[dict[str, t.Any]]:
         """Records emitted for `stream`, in order."""
         return [
-            m["record"]
-            for m in self.messages
-            if m["type"] == "RECORD" and m["stream"] == stream
+            m["record"] for m in self.messages if m["type"] == "RECORD" and m["stream"] == stream
         ]
 
     def schemas(self) -> dict[str, dict[str, t.Any]]:
@@ -101,7 +99,7 @@ def run_cli(
         state_path = tmp_path / "state.json"
         state_path.write_text(json.dumps(state))
         command += ["--state", str(state_path)]
-    process = subprocess.run(  # noqa: S603 - our own interpreter and module
+    process = subprocess.run(
         command,
         capture_output=True,
         text=True,

@@ -66,7 +66,7 @@ class TimeEntriesStream(ClockifyStream):
             start = min(start, parse_timestamp(open_timer))
         return max(start, floor) if floor else start
 
-    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
+    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
         """The `start` filter, widened by the time-zone margin."""
         start = self._window_start
         return {"start": format_timestamp(start - TIME_ZONE_MARGIN)} if start else {}

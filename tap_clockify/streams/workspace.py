@@ -76,8 +76,12 @@ class UsersStream(WorkspaceChildStream):
     primary_keys = ("workspace_id", "id")
 
     def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
-        """Ask for deactivated and pending members too, so no history is orphaned."""
-        return {"status": "ALL", "account-statuses": ",".join(ALL_ACCOUNT_STATUSES)}
+        """Ask for deactivated, pending and limited members too, and their memberships."""
+        return {
+            "status": "ALL",
+            "account-statuses": ",".join(ALL_ACCOUNT_STATUSES),
+            "memberships": "ALL",
+        }
 
     def get_child_context(self, record: dict, context: Context | None) -> dict:
         """Time entries are read per (workspace, user)."""
