@@ -164,7 +164,7 @@ def test_meltano_yml_installs_the_checkout_and_pins_loaders() -> None:
     project = load_yaml(ROOT / "meltano.yml")
     assert meltano_extractor()["pip_url"] == "-e ."
     loaders = {loader["name"]: loader for loader in project["plugins"]["loaders"]}
-    assert set(loaders) == {"target-duckdb", "target-postgres"}
+    assert set(loaders) == {"target-jsonl", "target-postgres"}
     assert loaders["target-postgres"]["pip_url"].startswith("meltanolabs-target-postgres==")
     for loader in loaders.values():
         # Every requirement pinned to one version, so runs are reproducible.
@@ -177,7 +177,7 @@ def test_meltano_yml_has_one_line_jobs() -> None:
     project = load_yaml(ROOT / "meltano.yml")
     jobs = {job["name"]: job["tasks"] for job in project["jobs"]}
     assert jobs == {
-        "clockify-to-duckdb": ["tap-clockify target-duckdb"],
+        "clockify-to-jsonl": ["tap-clockify target-jsonl"],
         "clockify-to-postgres": ["tap-clockify target-postgres"],
     }
     assert project["default_environment"] in {env["name"] for env in project["environments"]}
