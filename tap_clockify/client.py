@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import decimal
+import logging
 import re
 import typing as t
 from functools import cached_property
 from http import HTTPStatus
 
+import backoff
+import requests
 from singer_sdk import RESTStream
 from singer_sdk.authenticators import APIKeyAuthenticator
+from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.helpers.types import Context
 from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 
@@ -17,18 +23,48 @@ from tap_clockify.errors import (
     ApiKeyRejectedError,
     ClockifyRequestError,
     PermissionDeniedError,
+    UnexpectedResponseError,
     WorkspaceAccessError,
 )
 from tap_clockify.pagination import ClockifyPaginator
-from tap_clockify.settings import MAX_PAGE_SIZE, resolve_endpoints
+from tap_clockify.retries import RetryPolicy, describe_failure
+from tap_clockify.settings import (
+    DEFAULT_MAX_RATE_LIMIT_WAIT,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_RETRY_BACKOFF_SECONDS,
+    MAX_BACKOFF_SECONDS,
+    MAX_PAGE_SIZE,
+    resolve_endpoints,
+)
 
 if t.TYPE_CHECKING:
-    import requests
+    from collections.abc import Generator
+
+    from backoff.types import Details
     from singer_sdk.streams.rest import RequestFunc
 
     from tap_clockify.tap import TapClockify
 
 Host = t.Literal["api", "reports", "auditlog"]
+
+#: Failures worth another attempt: throttling and server errors (raised as
+#: RetriableAPIError by `validate_response`, bad bodies included), timeouts, dropped
+#: connections and bodies cut short.
+RETRIABLE_ERRORS = (
+    RetriableAPIError,
+    ConnectionResetError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ConnectionError,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+#: SDK log lines that are noise per partition, or repeat what the CLI reports once.
+QUIET_SDK_MESSAGES = ("Beginning sync of", "An unhandled error occurred while syncing")
+
+#: `records_jsonpath` forms whose shape the base class checks: `$[*]`, `$.a.b[*]`.
+SIMPLE_RECORDS_PATH = re.compile(r"^\$((?:\.[A-Za-z_]\w*)*)\[\*\]$")
 
 
 class ClockifyStream(RESTStream[int]):
@@ -47,6 +83,9 @@ class ClockifyStream(RESTStream[int]):
     paged: t.ClassVar[bool] = True
     #: The endpoint's own cap on `page-size`, where lower than the general one.
     max_page_size: t.ClassVar[int] = MAX_PAGE_SIZE
+    #: Field every record from the API must carry (None: no check), so a malformed
+    #: response fails with a clear message instead of a KeyError downstream.
+    api_id_field: t.ClassVar[str | None] = "id"
 
     @property
     def tap(self) -> TapClockify:
@@ -112,14 +151,63 @@ class ClockifyStream(RESTStream[int]):
         return {}
 
     def request_decorator(self, func: RequestFunc) -> RequestFunc:
-        """Retry as the SDK does, and pass every attempt through the shared throttle."""
+        """Retry failed attempts (see RETRIABLE_ERRORS); each attempt passes the throttle.
+
+        Built here rather than by the SDK so that backoff itself logs nothing: our
+        `backoff_handler` logs each wait once, and the CLI reports a final failure once.
+        """
         throttle = self.tap.throttle
+        progress = self.tap.progress
 
         def throttled(*args: t.Any, **kwargs: t.Any) -> requests.Response:
             throttle.wait()
+            progress.count_call(self.name)
             return func(*args, **kwargs)
 
-        return super().request_decorator(throttled)
+        return backoff.on_exception(
+            self.backoff_wait_generator,
+            RETRIABLE_ERRORS,
+            max_tries=self.backoff_max_tries,
+            on_backoff=self.backoff_handler,
+            jitter=self.backoff_jitter,
+            logger=None,
+        )(throttled)
+
+    @property
+    def timeout(self) -> int:
+        """Seconds to wait for one response (`request_timeout`)."""
+        return t.cast("int", self.config.get("request_timeout", DEFAULT_REQUEST_TIMEOUT))
+
+    def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
+        """Retry-After when Clockify sends it, else exponential backoff with jitter."""
+        return RetryPolicy(
+            backoff=float(self.config.get("retry_backoff_seconds", DEFAULT_RETRY_BACKOFF_SECONDS)),
+            max_backoff=MAX_BACKOFF_SECONDS,
+            max_rate_limit_wait=float(
+                self.config.get("max_rate_limit_wait_seconds", DEFAULT_MAX_RATE_LIMIT_WAIT),
+            ),
+            stream_name=self.name,
+        ).waits()
+
+    def backoff_max_tries(self) -> int:
+        """One attempt plus `max_retries` retries."""
+        return int(self.config.get("max_retries", DEFAULT_MAX_RETRIES)) + 1
+
+    def backoff_jitter(self, value: float) -> float:
+        """No extra jitter: the retry policy adds its own, and Retry-After is exact."""
+        return value
+
+    def backoff_handler(self, details: Details) -> None:
+        """Log each wait once, at INFO, naming the stream and the cause."""
+        self.log(
+            "%s: %s; waiting %.1f s before attempt %d of %d",
+            self.name,
+            describe_failure(details.get("exception")),
+            details.get("wait", 0.0),
+            details["tries"] + 1,
+            self.backoff_max_tries(),
+            level=logging.INFO,
+        )
 
     def validate_response(self, response: requests.Response) -> None:
         """Turn Clockify's errors into clear ones; refuse a page that repeats the last one.
@@ -152,16 +240,71 @@ class ClockifyStream(RESTStream[int]):
         ):
             raise ClockifyRequestError(self.response_error_message(response))
         super().validate_response(response)
+        try:
+            response_json(response)
+        except ValueError as error:
+            msg = (
+                f"{self.name}: the body Clockify sent for {self.path} is not valid JSON "
+                "(truncated or not an API response)"
+            )
+            raise RetriableAPIError(msg, response) from error
         paginator = getattr(self, "_paginator", None)
         if paginator is not None:
             paginator.check_new_page(response, where=f"{self.name} ({self.path})")
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         """Read the endpoint; a 403 for a missing permission skips it with one warning."""
+        parent = t.cast("str | None", getattr(self.parent_stream_type, "name", None))
+        self.tap.progress.partition_started(self.name, context, parent)
         try:
-            yield from super().request_records(context)
+            for record in super().request_records(context):
+                self.check_record(record)
+                yield record
         except PermissionDeniedError as error:
             self.tap.warn_once(f"{error}: skipped; the rest of the sync goes on")
+
+    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+        """Records at `records_jsonpath`, after checking the body has the expected shape."""
+        body = response_json(response)
+        self.check_shape(body)
+        records = list(extract_jsonpath(self.records_jsonpath, input=body))
+        if not response.__dict__.setdefault("_clockify_counted", False):
+            response.__dict__["_clockify_counted"] = True
+            self.tap.progress.page_read(self.name, len(records), last=self.is_last_page(response))
+        yield from records
+
+    def is_last_page(self, response: requests.Response) -> bool:
+        """Whether no page follows `response` (for progress lines only)."""
+        paginator = getattr(self, "_paginator", None)
+        return paginator is None or not paginator.has_more(response)
+
+    def check_shape(self, body: t.Any) -> None:
+        """Fail clearly when the body is not the list or envelope `records_jsonpath` expects."""
+        match = SIMPLE_RECORDS_PATH.match(self.records_jsonpath)
+        if not match:
+            return
+        node, where = body, "the body"
+        for key in filter(None, match.group(1).split(".")):
+            if not isinstance(node, dict) or key not in node:
+                self.unexpected(f"expected {where} to be an object with `{key}`", node)
+            node, where = node[key], f"`{key}`"
+        if not isinstance(node, list) and node is not None:
+            self.unexpected(f"expected {where} to be a list", node)
+
+    def check_record(self, record: t.Any) -> None:
+        """Fail clearly on a record that is not an object or lacks its id."""
+        if not isinstance(record, dict):
+            self.unexpected("expected each record to be an object", record)
+        if self.api_id_field and record.get(self.api_id_field) in (None, ""):
+            self.unexpected(f"a record has no `{self.api_id_field}`", record)
+
+    def unexpected(self, problem: str, got: t.Any) -> t.NoReturn:
+        """Raise UnexpectedResponseError naming the stream, the endpoint and what was found."""
+        msg = (
+            f"{self.name}: unexpected response from {self.http_method} {self.path}: {problem}, "
+            f"got {type(got).__name__}"
+        )
+        raise UnexpectedResponseError(msg)
 
     def response_error_message(self, response: requests.Response) -> str:
         """One line naming the stream, the endpoint and Clockify's own message.
@@ -173,6 +316,17 @@ class ClockifyStream(RESTStream[int]):
             f"{response.request.method} {self.path}: {api_error_text(response)}"
         )
 
+    def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
+        """Log as the SDK does, but its per-partition chatter only at DEBUG."""
+        if message.startswith(QUIET_SDK_MESSAGES):
+            level = min(level, logging.DEBUG)
+        super().log(message, *args, level=level, **kwargs)
+
+    def log_sync_costs(self) -> None:
+        """At the end of the run, one summary line: records, API calls, seconds."""
+        if summary := self.tap.progress.summary(self.name):
+            self.logger.info("Summary: %s", summary)
+
     def post_process(
         self,
         row: dict[str, t.Any],
@@ -182,6 +336,18 @@ class ClockifyStream(RESTStream[int]):
         if context and "workspace_id" in context:
             row["workspace_id"] = context["workspace_id"]
         return row
+
+
+def response_json(response: requests.Response) -> t.Any:
+    """The response body as JSON (decimals kept exact), parsed once per response."""
+    cached = response.__dict__.get("_clockify_json", _UNPARSED)
+    if cached is _UNPARSED:
+        cached = response.json(parse_float=decimal.Decimal)
+        response.__dict__["_clockify_json"] = cached
+    return cached
+
+
+_UNPARSED = object()
 
 
 def workspace_in_path(path: str) -> str | None:

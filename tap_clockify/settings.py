@@ -20,6 +20,12 @@ MAX_PAGE_SIZE = 5000
 DEFAULT_LOOKBACK_DAYS = 14
 #: Paid plans allow 50 requests/s; staying well under leaves room for other clients.
 DEFAULT_MAX_REQUESTS_PER_SECOND = 10.0
+DEFAULT_REQUEST_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 8
+DEFAULT_RETRY_BACKOFF_SECONDS = 1.0
+DEFAULT_MAX_RATE_LIMIT_WAIT = 600.0
+#: Exponential backoff never waits longer than this between two attempts.
+MAX_BACKOFF_SECONDS = 60.0
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
@@ -110,6 +116,56 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             "Client-side throttle shared by all streams. Clockify allows 50 requests/s on "
             "paid plans (far fewer on new free workspaces)."
+        ),
+    ),
+    th.Property(
+        "log_metrics",
+        th.BooleanType,
+        default=False,
+        title="Log SDK metrics",
+        description=(
+            "Also log the Singer SDK's METRIC lines (one per request and partition). Off by "
+            "default: the tap logs its own progress lines and a summary per stream."
+        ),
+    ),
+    th.Property(
+        "request_timeout",
+        th.NumberType(exclusive_minimum=0),
+        default=DEFAULT_REQUEST_TIMEOUT,
+        title="Request timeout (seconds)",
+        description=(
+            "Seconds to wait for Clockify to answer one request before retrying it."
+        ),
+    ),
+    th.Property(
+        "max_retries",
+        th.IntegerType(minimum=0, maximum=20),
+        default=DEFAULT_MAX_RETRIES,
+        title="Max retries",
+        description=(
+            "Retries of one request after a 429, a 5xx, a timeout, a dropped connection or "
+            "a truncated body, before the sync fails."
+        ),
+    ),
+    th.Property(
+        "retry_backoff_seconds",
+        th.NumberType(exclusive_minimum=0),
+        default=DEFAULT_RETRY_BACKOFF_SECONDS,
+        title="Retry backoff (seconds)",
+        description=(
+            "First wait before a retry when Clockify sends no Retry-After; it doubles on "
+            "each attempt (with jitter), up to 60 seconds."
+        ),
+    ),
+    th.Property(
+        "max_rate_limit_wait_seconds",
+        th.NumberType(minimum=0),
+        default=DEFAULT_MAX_RATE_LIMIT_WAIT,
+        title="Max rate-limit wait (seconds)",
+        description=(
+            "Longest single wait a 429's Retry-After may ask for. New free workspaces get "
+            "about 30 requests per hour; rather than hang for hours, the sync stops with a "
+            "clear message when Clockify asks for a longer wait."
         ),
     ),
 ).to_dict()

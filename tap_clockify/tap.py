@@ -1,27 +1,61 @@
-"""The Clockify tap: its settings and its streams."""
+"""The Clockify tap: its settings, its streams, and how its command line reports errors."""
 
 from __future__ import annotations
 
+import functools
+import logging
+import typing as t
 from functools import cached_property
 
+import click
+import requests
 from singer_sdk import Stream, Tap
+from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 
+from tap_clockify import redaction
+from tap_clockify.progress import SyncProgress
 from tap_clockify.settings import CONFIG_SCHEMA, DEFAULT_MAX_REQUESTS_PER_SECOND
 from tap_clockify.streams import STREAM_TYPES
 from tap_clockify.throttle import RequestThrottle
+from tap_clockify.validation import config_problems
+
+#: Failures the command line reports as one line and exit code 1, without a traceback:
+#: API errors (after retries), network errors, and configuration errors found mid-run.
+REPORTED_ERRORS = (FatalAPIError, RetriableAPIError, requests.RequestException)
 
 
 class TapClockify(Tap):
-    """Singer tap for Clockify."""
+    """Singer tap for Clockify: workspace entities, time entries, time off, reports."""
 
     name = "tap-clockify"
     config_jsonschema = CONFIG_SCHEMA
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Create the tap; then keep the API key out of every log handler."""
+        super().__init__(*args, **kwargs)
+        redaction.install(redaction.SecretRedactor([self.config.get("api_key", "")]))
+        if not self.config.get("log_metrics"):
+            # The SDK logs a METRIC line per request and partition: noise at INFO for a
+            # sync of thousands of users. Our own progress lines replace them.
+            logging.getLogger("singer_sdk.metrics").setLevel(logging.WARNING)
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """Check the settings before any request: our clear messages first, then the schema."""
+        problems = config_problems(self.config)
+        if problems and raise_errors:
+            raise ConfigValidationError(problems[0], errors=problems)
+        return problems or super()._validate_config(raise_errors=raise_errors)
 
     @cached_property
     def throttle(self) -> RequestThrottle:
         """The one request throttle every stream of this run shares."""
         rate = self.config.get("max_requests_per_second", DEFAULT_MAX_REQUESTS_PER_SECOND)
         return RequestThrottle(float(rate))
+
+    @cached_property
+    def progress(self) -> SyncProgress:
+        """Counts of records, partitions and API calls, logged as the sync goes."""
+        return SyncProgress(self.logger)
 
     def warn_once(self, message: str) -> None:
         """Log `message` as a warning the first time it is seen in this run."""
@@ -33,6 +67,32 @@ class TapClockify(Tap):
     def discover_streams(self) -> list[Stream]:
         """Return one instance of every stream."""
         return [stream_class(tap=self) for stream_class in STREAM_TYPES]
+
+    @classmethod
+    def get_singer_command(cls) -> click.Command:
+        """The SDK's command, reporting known failures as one line and exit code 1."""
+        command = super().get_singer_command()
+        if command.callback is not None:
+            command.callback = _report_errors_in_one_line(command.callback, cls.logger)
+        return command
+
+
+def _report_errors_in_one_line(
+    run: t.Callable[..., t.Any],
+    logger: logging.Logger,
+) -> t.Callable[..., t.Any]:
+    @functools.wraps(run)
+    def run_reporting_errors(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        try:
+            return run(*args, **kwargs)
+        except ConfigValidationError as error:
+            for problem in error.errors or [str(error)]:
+                logger.error("Configuration error: %s", problem)
+        except REPORTED_ERRORS as error:
+            logger.error("Sync failed: %s", error)  # one line, no traceback
+        raise SystemExit(1)
+
+    return run_reporting_errors
 
 
 if __name__ == "__main__":

@@ -1,0 +1,87 @@
+"""Configuration checks run before any request: one message per problem, naming the setting."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import typing as t
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+
+from tap_clockify.settings import REGIONS
+
+URL_SETTINGS = ("api_url", "reports_url", "auditlog_url")
+LOCAL_HOSTS = {"localhost"}
+#: Clockify ids are 24-hex Mongo ObjectIds.
+CLOCKIFY_ID = re.compile(r"[0-9a-fA-F]{24}")
+
+
+def config_problems(config: t.Mapping[str, t.Any]) -> list[str]:
+    """Everything wrong with `config`, each as `setting: what is expected (got …)`."""
+    problems: list[str] = []
+    api_key = config.get("api_key")
+    if not isinstance(api_key, str) or not api_key.strip():
+        problems.append(
+            "api_key: expected a Clockify API key (Clockify → Profile settings → API); it is "
+            "missing or empty",
+        )
+    region = config.get("region")
+    if region and region not in REGIONS:
+        problems.append(f"region: expected one of {', '.join(REGIONS)} (got {region!r})")
+    problems.extend(url_problem(name, config[name]) for name in URL_SETTINGS if config.get(name))
+    if config.get("start_date"):
+        problems.append(start_date_problem(config["start_date"]))
+    problems.extend(workspace_id_problems(config.get("workspace_ids")))
+    return [problem for problem in problems if problem]
+
+
+def url_problem(name: str, value: t.Any) -> str:
+    """What is wrong with a base URL setting, or ''."""
+    parsed = urlparse(str(value))
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        return (
+            f"{name}: expected an absolute https:// URL such as "
+            f"https://api.clockify.me/api/v1 (got {value!r})"
+        )
+    if parsed.scheme == "http" and not is_local(parsed.hostname):
+        return (
+            f"{name}: expected an https:// URL; plain http:// is only allowed for localhost "
+            f"(got {value!r})"
+        )
+    return ""
+
+
+def is_local(host: str) -> bool:
+    """Whether `host` is this machine (localhost or a loopback address)."""
+    if host in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def start_date_problem(value: t.Any) -> str:
+    """What is wrong with `start_date`, or ''."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return f"start_date: expected an ISO 8601 date such as 2024-01-01T00:00:00Z (got {value!r})"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if moment > datetime.now(UTC):
+        return f"start_date: expected a date in the past (got {value!r}, which is in the future)"
+    return ""
+
+
+def workspace_id_problems(value: t.Any) -> list[str]:
+    """What is wrong with `workspace_ids` as given (whether the key sees them is checked later)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return [f"workspace_ids: expected a list of workspace ids (got {value!r})"]
+    return [
+        f"workspace_ids: expected 24-character Clockify workspace ids (got {item!r})"
+        for item in value
+        if not isinstance(item, str) or not CLOCKIFY_ID.fullmatch(item)
+    ]

@@ -1,0 +1,214 @@
+"""Fault injection: every faulty run must emit exactly the records of a clean run."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import subprocess
+import sys
+import time
+import typing as t
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+import requests
+
+from tap_clockify.errors import RateLimitCeilingError
+from tap_clockify.retries import retry_after_seconds
+from tests.conftest import emulator_config
+from tests.emulator import Emulator, FaultRule
+from tests.expectations import PRIMARY_KEYS, record_key
+from tests.tap_runner import SyncResult, run_cli, sync
+
+STREAMS = list(PRIMARY_KEYS)
+TIME_ENTRIES_ROUTE = "/workspaces/{workspaceId}/user/{userId}/time-entries"
+
+
+def fast_config(emulator: Emulator, **overrides: t.Any) -> dict[str, t.Any]:
+    """Settings for fault tests: tiny backoff so retries take milliseconds."""
+    return emulator_config(emulator, retry_backoff_seconds=0.01, **overrides)
+
+
+def by_key(result: SyncResult) -> dict[tuple[str, tuple], dict[str, t.Any]]:
+    """Every record of the run by (stream, primary key); fails on a duplicate."""
+    records: dict[tuple[str, tuple], dict[str, t.Any]] = {}
+    for stream in STREAMS:
+        for record in result.records(stream):
+            key = (stream, record_key(stream, record))
+            assert key not in records, f"duplicate record {key}"
+            records[key] = record
+    return records
+
+
+@pytest.fixture
+def clean(emulator: Emulator) -> dict[tuple[str, tuple], dict[str, t.Any]]:
+    """The records of a run without faults; the log is reset afterwards."""
+    records = by_key(sync(fast_config(emulator), streams=STREAMS))
+    emulator.reset_log()
+    return records
+
+
+def wait_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if "waiting" in r.getMessage()]
+
+
+def test_429_every_fifth_and_503_every_seventh_request(
+    emulator: Emulator,
+    clean: dict,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    emulator.faults.add(FaultRule("status", status=429, every=5, retry_after="0"))
+    emulator.faults.add(FaultRule("status", status=503, every=7))
+    caplog.set_level(logging.INFO)
+
+    faulty = by_key(sync(fast_config(emulator), streams=STREAMS))
+
+    assert faulty == clean
+    statuses = [r.status for r in emulator.requests]
+    assert statuses.count(429) >= 5
+    assert statuses.count(503) >= 3
+    waits = wait_lines(caplog)
+    assert any("rate limit (429)" in line for line in waits)
+    assert any("a 503 from Clockify" in line for line in waits)
+    assert len(waits) == statuses.count(429) + statuses.count(503)
+
+
+def test_retry_after_is_honoured(emulator: Emulator, caplog: pytest.LogCaptureFixture) -> None:
+    emulator.faults.add(
+        FaultRule("status", status=429, route="/workspaces", retry_after="1", times=1),
+    )
+    caplog.set_level(logging.INFO)
+    started = time.monotonic()
+    sync(fast_config(emulator), streams=["workspaces"])
+    assert time.monotonic() - started >= 1.0
+    assert any("waiting 1.0 s" in line for line in wait_lines(caplog))
+
+
+def test_429_without_retry_after_backs_off_exponentially(emulator: Emulator) -> None:
+    emulator.faults.add(FaultRule("status", status=429, route="/workspaces", times=3))
+    result = sync(fast_config(emulator), streams=["workspaces"])
+    assert len(result.records("workspaces")) == len(emulator.data.visible_workspace_ids)
+    assert [r.status for r in emulator.requests] == [429, 429, 429, 200]
+
+
+def test_retry_after_as_an_http_date() -> None:
+    response = requests.Response()
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    response.headers["Retry-After"] = format_datetime(now + timedelta(seconds=90), usegmt=True)
+    assert retry_after_seconds(response, now=now) == 90
+    response.headers["Retry-After"] = "7"
+    assert retry_after_seconds(response, now=now) == 7
+
+
+def test_a_wait_longer_than_the_ceiling_stops_the_sync(emulator: Emulator) -> None:
+    emulator.faults.add(FaultRule("status", status=429, retry_after="3600"))
+    started = time.monotonic()
+    with pytest.raises(RateLimitCeilingError, match="max_rate_limit_wait_seconds"):
+        sync(fast_config(emulator, max_rate_limit_wait_seconds=60), streams=["workspaces"])
+    assert time.monotonic() - started < 5
+    assert emulator.count() == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        FaultRule("drop", every=4),
+        FaultRule("truncate", every=3),
+        FaultRule("status", status=502, every=2, body=b"<html>Bad gateway</html>"),
+        FaultRule("status", status=200, every=5, body=b"<html>maintenance</html>"),
+    ],
+    ids=["dropped-connections", "truncated-json", "html-502", "non-json-200"],
+)
+def test_network_faults_are_retried_without_losing_or_duplicating(
+    emulator: Emulator,
+    clean: dict,
+    fault: FaultRule,
+) -> None:
+    emulator.faults.add(fault)
+    assert by_key(sync(fast_config(emulator), streams=STREAMS)) == clean
+    assert fault.applied > 0
+
+
+def test_a_page_retried_mid_paging_is_emitted_once(emulator: Emulator, clean: dict) -> None:
+    """Page 2 of the busiest user fails twice; its records still arrive exactly once."""
+    ws = emulator.data.main
+    user_id = max(ws.time_entries, key=lambda uid: len(ws.time_entries[uid]))
+    emulator.faults.add(FaultRule("truncate", route=f"/user/{user_id}/", every=2, times=2))
+    faulty = by_key(sync(fast_config(emulator, page_size=50), streams=STREAMS))
+    assert faulty == clean
+    pages = [r.query["page"][0] for r in emulator.requests if f"/user/{user_id}/" in r.path]
+    assert pages == ["1", "2", "2", "3", "3"] or len(pages) > len(set(pages))
+
+
+def test_a_slow_endpoint_past_the_timeout_is_retried(emulator: Emulator, clean: dict) -> None:
+    emulator.faults.add(FaultRule("delay", route="/clients", delay=2.0, times=1))
+    faulty = by_key(sync(fast_config(emulator, request_timeout=0.5), streams=STREAMS))
+    assert faulty == clean
+
+
+def test_retries_are_bounded_and_the_failure_is_one_line(
+    emulator: Emulator,
+    tmp_path: t.Any,
+) -> None:
+    emulator.faults.add(FaultRule("status", status=503, route="/tags"))
+    config = fast_config(emulator, max_retries=2)
+    result = run_cli([], config=config, tmp_path=tmp_path)
+    assert result.exit_code == 1
+    assert emulator.count(route="/workspaces/{workspaceId}/tags") == 3
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1, result.stderr[-3000:]
+    assert "tags: Clockify answered 503" in errors[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_killed_sync_resumed_from_its_last_state_loses_nothing(
+    emulator: Emulator,
+    clean: dict,
+    tmp_path: t.Any,
+) -> None:
+    """Kill the CLI mid-way through time entries; the resumed run fills every gap."""
+    config = fast_config(emulator)
+    config_path = tmp_path / "config.json"
+    config_path.write_text(json.dumps(config))
+    ws = emulator.data.second
+    victim = ws.users[len(ws.users) // 2]["id"]
+    stall = emulator.faults.add(
+        FaultRule("delay", route=f"/workspaces/{ws.id}/user/{victim}/", delay=30, times=1),
+    )
+    output_path = tmp_path / "interrupted.jsonl"  # a file: a full pipe would stall the tap
+    output = output_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tap_clockify", "--config", str(config_path)],
+        stdout=output,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not stall.applied:  # the stalled request has arrived
+        assert time.monotonic() < deadline, "the sync never reached the delayed request"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    output.close()
+    lines = output_path.read_text().splitlines()
+    first = [json.loads(line) for line in lines if line.startswith("{") and line.endswith("}")]
+    states = [m["value"] for m in first if m["type"] == "STATE"]
+    assert states, "the killed run had emitted no STATE"
+    emulator.faults.clear()
+
+    resumed = run_cli([], config=config, state=states[-1], tmp_path=tmp_path)
+    assert resumed.exit_code == 0, resumed.stderr[-2000:]
+
+    seen = {
+        (m["stream"], record_key(m["stream"], m["record"]))
+        for m in [*first, *resumed.messages]
+        if m["type"] == "RECORD" and m["stream"] in PRIMARY_KEYS
+    }
+    assert seen == set(clean)
+    interrupted = SyncResult(messages=first)
+    assert (
+        0
+        < len(interrupted.records("time_entries"))
+        < sum(1 for stream, _ in clean if stream == "time_entries")
+    )
