@@ -18,7 +18,12 @@ import pytest
 
 from tests.emulator import Emulator
 from tests.expectations import PRIMARY_KEYS, expected_keys
-from tests.meltano_runner import MeltanoProject, discovered_streams, install_plugins
+from tests.meltano_runner import (
+    MeltanoProject,
+    discovered_streams,
+    install_plugins,
+    meltano_executable,
+)
 from tests.postgres_server import Unavailable, postgres_dsn
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is in the `test` extra")
@@ -30,7 +35,13 @@ EDITED = "Edited after the first load: must replace the row, not add one"
 
 
 @pytest.fixture(scope="module")
-def dsn() -> t.Iterator[str]:
+def meltano() -> str:
+    """The meltano executable; checked first, so no server is started only to skip."""
+    return meltano_executable()
+
+
+@pytest.fixture(scope="module")
+def dsn(meltano: str) -> t.Iterator[str]:
     try:
         with postgres_dsn() as found:
             yield found
@@ -123,9 +134,9 @@ def _instant(value: str) -> datetime:
 
 
 def test_meltano_run_into_postgres_then_incremental_update(
-    emulator: Emulator, dsn: str, schema: str, tmp_path: Path
+    meltano: str, emulator: Emulator, dsn: str, schema: str, tmp_path: Path
 ) -> None:
-    project = MeltanoProject(tmp_path, emulator, env=target_env(dsn, schema))
+    project = MeltanoProject(tmp_path, emulator, env=target_env(dsn, schema), executable=meltano)
     install_plugins(project)
 
     started = time.monotonic()
