@@ -45,6 +45,8 @@ class WorkspacesStream(ClockifyStream):
                 )
                 raise ConfigValidationError(msg)
             workspaces = [ws for ws in workspaces if ws["id"] in wanted]
+        for workspace in workspaces:
+            self.tap.progress.workspace_names[workspace["id"]] = workspace.get("name") or ""
         yield from workspaces
 
     def post_process(
