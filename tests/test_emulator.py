@@ -327,17 +327,23 @@ def test_request_log_and_counter(http: requests.Session, emu: Emulator) -> None:
     assert emu.count() == 0
 
 
-def test_report_stubs_have_their_shapes(http: requests.Session, emu: Emulator) -> None:
+def test_reports_have_their_shapes(http: requests.Session, emu: Emulator) -> None:
+    """Rows and totals keys of each report; tests/test_reports*.py check their contents."""
     base = f"{emu.reports_url}/workspaces/{emu.data.main.id}/reports"
-    shapes = {
-        "detailed": {"totals": [], "timeentries": []},
-        "summary": {"totals": [], "groupOne": []},
-        "attendance": {"totals": {}, "entities": []},
-        "expenses/detailed": {"expenses": [], "totals": {}},
+    day = {"dateRangeStart": "2026-05-19T00:00:00", "dateRangeEnd": "2026-05-19T23:59:59.999"}
+    reports = {
+        "detailed": ({"detailedFilter": {}}, "timeentries", list),
+        "summary": ({"summaryFilter": {"groups": ["PROJECT"]}}, "groupOne", list),
+        "attendance": ({"attendanceFilter": {}}, "entities", dict),
+        "expenses/detailed": ({}, "expenses", dict),
     }
-    for name, shape in shapes.items():
-        response = http.post(f"{base}/{name}", json={}, timeout=5)
-        assert (response.status_code, response.json()) == (200, shape)
+    for name, (body, rows, totals) in reports.items():
+        response = http.post(f"{base}/{name}", json={**day, **body}, timeout=5)
+        assert response.status_code == 200
+        assert isinstance(response.json()[rows], list)
+        assert isinstance(response.json()["totals"], totals)
+        # The date range is required.
+        assert http.post(f"{base}/{name}", json=body, timeout=5).status_code == 400
 
 
 def test_json_is_utf8_with_non_ascii_kept(http: requests.Session, emu: Emulator) -> None:
