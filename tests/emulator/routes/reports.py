@@ -501,9 +501,7 @@ def expenses_report(emu: Emulator, req: Request) -> Record:
     first, last = report.start.date(), report.end.date()
     names = _Names(report.ws)
     expenses = [
-        e
-        for e in _expenses(report.ws)
-        if first <= date.fromisoformat(str(e["date"])[:10]) <= last
+        e for e in _expenses(report.ws) if first <= date.fromisoformat(str(e["date"])[:10]) <= last
     ]
     expenses.sort(key=lambda e: (str(e["date"])[:10], e["id"]))
     if _descending(report.body, "DESCENDING"):
