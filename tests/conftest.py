@@ -28,6 +28,7 @@ def emulator_config(emulator: Emulator, **overrides: t.Any) -> dict[str, t.Any]:
         "api_key": emulator.api_key,
         "api_url": emulator.api_url,
         "reports_url": emulator.reports_url,
+        "auditlog_url": emulator.auditlog_url,
         "max_requests_per_second": 1000,
         **overrides,
     }

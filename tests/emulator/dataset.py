@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .dataset_more import MoreData, fill_more
 from .seed import (
     CLIENTS,
     CUSTOM_FIELDS,
@@ -103,6 +104,8 @@ class WorkspaceData:
     tags: list[Record]
     custom_fields: list[Record]
     time_entries: dict[str, list[Record]]
+    #: Time off, approvals, scheduling, expenses, invoices, profiles, audit log.
+    more: MoreData = field(default_factory=MoreData)
 
     @property
     def id(self) -> str:
@@ -263,6 +266,7 @@ class _Builder:
             workspace_ids[spec.name]: self.workspace(spec, workspace_ids[spec.name])
             for spec in WORKSPACES
         }
+        fill_more(self, data)
         visible = [d.workspace for d in data.values() if d.name != HIDDEN]
         hidden = [d.workspace for d in data.values() if d.name == HIDDEN]
         owner_roles = {

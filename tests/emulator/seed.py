@@ -121,7 +121,7 @@ WORKSPACES = (
     WorkspaceSpec(
         MAIN,
         "USD",
-        "PRO_2021",
+        "ENTERPRISE_2021",  # the only visible workspace with an audit log
         (False, "acme-analytics"),
         "https://img.clockify.me/2019-01-07/acme.png",
         365,
