@@ -1,0 +1,71 @@
+"""Streams that read their endpoint several times per partition, once per set of filters."""
+
+from __future__ import annotations
+
+import typing as t
+
+from tap_clockify.errors import PermissionDeniedError
+from tap_clockify.streams.workspace import WorkspaceChildStream
+
+if t.TYPE_CHECKING:
+    import requests
+    from singer_sdk.helpers.types import Context
+
+
+class MultiPassStream(WorkspaceChildStream):
+    """A per-workspace list read once per pass: a status, a date window, an archived flag.
+
+    Clockify has lists that a single request cannot cover: one state per request
+    (approval requests), a required date window (scheduling), an `archived` filter that
+    defaults to false (expense categories). `passes` yields each pass's query parameters;
+    a record returned by two passes (an assignment spanning two windows, or a filter the
+    server ignores) is emitted once. A 403 ends the workspace's passes after its warning.
+    """
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        """Create the stream, between passes."""
+        super().__init__(*args, **kwargs)
+        #: The query parameters of the pass being read.
+        self.current_pass: dict[str, t.Any] = {}
+        self._denied = False
+
+    def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+        """Query parameters of each pass, in order."""
+        raise NotImplementedError
+
+    def record_key(self, record: dict[str, t.Any]) -> t.Hashable:
+        """What makes a record the same across passes: its `id` by default."""
+        return record["id"]
+
+    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
+        """The pass's parameters; subclasses add their fixed ones."""
+        return dict(self.current_pass)
+
+    def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+        """Read every pass, skipping records an earlier pass already yielded."""
+        seen: set[t.Hashable] = set()
+        self._denied = False
+        try:
+            for params in self.passes(context):
+                self.current_pass = params
+                for record in self.read_pass(context):
+                    key = self.record_key(record)
+                    if key not in seen:
+                        seen.add(key)
+                        yield record
+                if self._denied:  # warned once; the other passes would be refused too
+                    return
+        finally:
+            self.current_pass = {}
+
+    def read_pass(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+        """The records of the current pass."""
+        return super().get_records(context)
+
+    def validate_response(self, response: requests.Response) -> None:
+        """Note a 403, so that the remaining passes are not sent."""
+        try:
+            super().validate_response(response)
+        except PermissionDeniedError:
+            self._denied = True
+            raise

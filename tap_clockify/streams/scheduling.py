@@ -1,0 +1,63 @@
+"""Scheduling: assignments planned for members, read window by window into the future."""
+
+from __future__ import annotations
+
+import typing as t
+from datetime import UTC, datetime, timedelta
+
+from tap_clockify.settings import DEFAULT_SCHEDULING_HORIZON_DAYS, SCHEDULING_WINDOW_DAYS
+from tap_clockify.streams._passes import MultiPassStream
+from tap_clockify.streams.time_entries import format_timestamp, parse_timestamp
+
+if t.TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+#: How far back a first run reads when `start_date` is empty: past plans matter less than
+#: coming ones (what happened is in `time_entries`), and the API requires a start.
+DEFAULT_SCHEDULING_HISTORY_DAYS = 365
+
+
+def scheduling_windows(
+    start: datetime, end: datetime, days: int = SCHEDULING_WINDOW_DAYS
+) -> list[tuple[datetime, datetime]]:
+    """Consecutive windows of `days` days from `start` to `end` (the last may be shorter).
+
+    No range limit is documented for this endpoint, but the reports cap theirs at a year;
+    a quarter stays well inside any such limit, keeps a window to a page or two even for
+    a large team, and costs about four calls per year of range.
+    """
+    windows = []
+    while start < end:
+        stop = min(start + timedelta(days=days), end)
+        windows.append((start, stop))
+        start = stop
+    return windows
+
+
+class SchedulingAssignmentsStream(MultiPassStream):
+    """Assignments from `start_date` to `scheduling_horizon_days` ahead, read in full.
+
+    Plans change until the day they happen, so every run re-reads the whole range. The
+    endpoint requires `start` and `end` and returns the assignments overlapping them,
+    so one spanning two windows comes twice and is emitted once.
+    """
+
+    name = "scheduling_assignments"
+    path = "/workspaces/{workspace_id}/scheduling/assignments/all"
+    primary_keys = ("id",)
+
+    def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:  # noqa: ARG002
+        """One pass per window, oldest first."""
+        for start, end in self.windows(datetime.now(UTC)):
+            yield {"start": format_timestamp(start), "end": format_timestamp(end)}
+
+    def windows(self, now: datetime) -> list[tuple[datetime, datetime]]:
+        """The windows from the first day to read up to the horizon, in whole UTC days."""
+        today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        start_date = self.config.get("start_date")
+        if start_date:
+            first = parse_timestamp(start_date)
+        else:
+            first = today - timedelta(days=DEFAULT_SCHEDULING_HISTORY_DAYS)
+        horizon = self.config.get("scheduling_horizon_days", DEFAULT_SCHEDULING_HORIZON_DAYS)
+        return scheduling_windows(first, today + timedelta(days=int(horizon) + 1))
