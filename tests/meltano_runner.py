@@ -21,6 +21,9 @@ from tests.emulator import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: The Meltano environment the tests run in; state ids start with it.
+ENVIRONMENT = "emulator"
+
 #: Where a Meltano outside the test venv can be named (e.g. a separate venv).
 MELTANO_ENV = "TAP_CLOCKIFY_TEST_MELTANO"
 
@@ -61,9 +64,12 @@ class MeltanoProject:
                 "MELTANO_DATABASE_URI": f"sqlite:///{self.workdir / 'meltano.db'}",
                 "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
                 "MELTANO_CLI_LOG_LEVEL": "info",
+                # meltano.yml's environment for the emulator (no client-side rate limit).
+                "MELTANO_ENVIRONMENT": ENVIRONMENT,
                 "TAP_CLOCKIFY_API_KEY": self.emulator.api_key,
                 "TAP_CLOCKIFY_API_URL": self.emulator.api_url,
                 "TAP_CLOCKIFY_REPORTS_URL": self.emulator.reports_url,
+                "TAP_CLOCKIFY_AUDITLOG_URL": self.emulator.auditlog_url,
                 "TARGET_JSONL_DESTINATION_PATH": str(self.workdir / "output"),
             }
         )
@@ -143,7 +149,7 @@ def install_plugins(project: MeltanoProject) -> float:
 
 
 def discovered_streams() -> dict[str, dict[str, t.Any]]:
-    """Each stream's JSON schema, from `tap-clockify --discover` (no network needed)."""
+    """Each stream's catalog entry, from `tap-clockify --discover` (no network needed)."""
     process = subprocess.run(
         [sys.executable, "-m", "tap_clockify", "--discover", "--config", "ENV"],
         env={**os.environ, "TAP_CLOCKIFY_API_KEY": "discovery-needs-no-key"},
@@ -153,4 +159,4 @@ def discovered_streams() -> dict[str, dict[str, t.Any]]:
         timeout=120,
     )
     catalog = json.loads(process.stdout)
-    return {entry["tap_stream_id"]: entry["schema"] for entry in catalog["streams"]}
+    return {entry["tap_stream_id"]: entry for entry in catalog["streams"]}

@@ -42,6 +42,6 @@ def test_demo_loads_the_emulator_dataset(tmp_path: Path) -> None:
         assert re.search(rf"^{stream} +{len(keys)}$", process.stdout, re.MULTILINE), (
             f"{stream}: expected {len(keys)} rows in:\n{process.stdout}"
         )
-    assert "dev:tap-clockify-to-target-jsonl" in process.stdout
+    assert "emulator:tap-clockify-to-target-jsonl" in process.stdout
     assert DEFAULT_API_KEY not in output
     assert (tmp_path / "demo" / "output" / "time_entries.jsonl").exists()

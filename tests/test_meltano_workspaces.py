@@ -15,7 +15,7 @@ import pytest
 
 from tests.emulator import Emulator
 from tests.expectations import expected_keys
-from tests.meltano_runner import MeltanoProject, install_plugins, wait
+from tests.meltano_runner import ENVIRONMENT, MeltanoProject, install_plugins, wait
 
 pytestmark = pytest.mark.meltano
 
@@ -49,11 +49,11 @@ def test_parallel_per_workspace_runs_keep_separate_state(
     for ws, process in runs.items():
         wait(process, [*args, ws, "tap-clockify", "target-jsonl"])
 
-    state_ids = {f"dev:tap-clockify-to-target-jsonl:{ws}" for ws in workspaces}
+    state_ids = {f"{ENVIRONMENT}:tap-clockify-to-target-jsonl:{ws}" for ws in workspaces}
     assert state_ids <= project.state_ids()
 
     for ws in workspaces:
-        partitions = project.state(f"dev:tap-clockify-to-target-jsonl:{ws}")["bookmarks"][
+        partitions = project.state(f"{ENVIRONMENT}:tap-clockify-to-target-jsonl:{ws}")["bookmarks"][
             "time_entries"
         ]["partitions"]
         assert partitions, f"{ws}: no time-entry bookmarks"
