@@ -175,8 +175,12 @@ class ClockifyStream(RESTStream[int]):
 
     @property
     def timeout(self) -> int:
-        """Seconds to wait for one response (`request_timeout`)."""
-        return t.cast("int", self.config.get("request_timeout", DEFAULT_REQUEST_TIMEOUT))
+        """Seconds to wait for one response (`request_timeout`).
+
+        A float in truth (Meltano passes decimals, which `requests` cannot take); the SDK
+        annotates it as int.
+        """
+        return t.cast("int", float(self.config.get("request_timeout", DEFAULT_REQUEST_TIMEOUT)))
 
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
         """Retry-After when Clockify sends it, else exponential backoff with jitter."""

@@ -18,6 +18,9 @@ REGIONS = ("euc1", "use2", "euw2", "apse2")
 #: Clockify documents 5000 as the largest page of every non-report list endpoint.
 MAX_PAGE_SIZE = 5000
 DEFAULT_LOOKBACK_DAYS = 14
+#: Scheduling assignments: read a year ahead, in windows of a quarter (streams/scheduling.py).
+DEFAULT_SCHEDULING_HORIZON_DAYS = 365
+SCHEDULING_WINDOW_DAYS = 90
 #: Paid plans allow 50 requests/s; staying well under leaves room for other clients.
 DEFAULT_MAX_REQUESTS_PER_SECOND = 10.0
 DEFAULT_REQUEST_TIMEOUT = 60.0
@@ -26,6 +29,20 @@ DEFAULT_RETRY_BACKOFF_SECONDS = 1.0
 DEFAULT_MAX_RATE_LIMIT_WAIT = 600.0
 #: Exponential backoff never waits longer than this between two attempts.
 MAX_BACKOFF_SECONDS = 60.0
+
+#: Report streams: Clockify caps one report's date range at 31 days on the Free plan and
+#: 366 on paid plans, so the default window works everywhere.
+DEFAULT_REPORT_WINDOW_DAYS = 31
+MAX_REPORT_WINDOW_DAYS = 366
+DEFAULT_REPORT_TIME_ZONE = "UTC"
+#: Summary report grouping levels Clockify accepts (the spec's SummaryGroup; TAG is live).
+SUMMARY_GROUPS = (
+    "PROJECT", "CLIENT", "USER", "TAG", "TASK", "DATE", "WEEK", "MONTH", "TIMEENTRY",
+)  # fmt: skip
+MAX_SUMMARY_GROUPS = 3
+DEFAULT_SUMMARY_GROUPS = ("PROJECT", "USER")
+SUMMARY_GRAINS = ("day", "week", "month")
+DEFAULT_SUMMARY_GRAIN = "day"
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
@@ -75,6 +92,48 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             f"Override of the reports base URL (default {DEFAULT_REPORTS_URL}), e.g. "
             "https://{subdomain}.clockify.me/report/v1. Wins over `region`."
+        ),
+    ),
+    th.Property(
+        "auditlog_url",
+        th.URIType,
+        title="Audit log base URL",
+        description=(
+            f"Override of the audit-log base URL (default {DEFAULT_AUDITLOG_URL}); "
+            "Clockify documents no regional audit-log host, so `region` leaves it alone."
+        ),
+    ),
+    th.Property(
+        "approval_requests_include_entries",
+        th.BooleanType,
+        default=False,
+        title="Approval requests: include entries",
+        description=(
+            "Keep each approval request's `entries`: the full time entries of the "
+            "approved period, already extracted by `time_entries` and most of a request's "
+            "size. Off by default; the totals (tracked, billable, approved time, amounts) "
+            "are always kept."
+        ),
+    ),
+    th.Property(
+        "scheduling_horizon_days",
+        th.IntegerType(minimum=0, maximum=3660),
+        default=DEFAULT_SCHEDULING_HORIZON_DAYS,
+        title="Scheduling horizon (days)",
+        description=(
+            "Scheduling assignments are planned ahead: each run reads them from "
+            "`start_date` (a year back when empty) to this many days after today, in "
+            f"{SCHEDULING_WINDOW_DAYS}-day windows (one request each)."
+        ),
+    ),
+    th.Property(
+        "invoice_details",
+        th.BooleanType,
+        default=False,
+        title="Invoice details",
+        description=(
+            "Add each invoice's items, taxes, discounts, subtotal and notes, which only "
+            "GET /invoices/{id} returns: one extra API call per invoice on every run."
         ),
     ),
     th.Property(
@@ -166,6 +225,59 @@ CONFIG_SCHEMA = th.PropertiesList(
             "Longest single wait a 429's Retry-After may ask for. New free workspaces get "
             "about 30 requests per hour; rather than hang for hours, the sync stops with a "
             "clear message when Clockify asks for a longer wait."
+        ),
+    ),
+    th.Property(
+        "report_window_days",
+        th.IntegerType(minimum=1, maximum=MAX_REPORT_WINDOW_DAYS),
+        default=DEFAULT_REPORT_WINDOW_DAYS,
+        title="Report window days",
+        description=(
+            "Days of history one report request covers (detailed, attendance and expense "
+            "reports). Clockify allows at most 31 days per report on the Free plan and 366 "
+            "on paid plans; the default of 31 works on every plan. Larger windows cost "
+            "fewer requests."
+        ),
+    ),
+    th.Property(
+        "report_time_zone",
+        th.StringType(min_length=1),
+        default=DEFAULT_REPORT_TIME_ZONE,
+        title="Report time zone",
+        description=(
+            "IANA time zone (e.g. Europe/Berlin) sent to Clockify with every report: report "
+            "days, windows and periods start at midnight in this zone, and report timestamps "
+            "carry its offset."
+        ),
+    ),
+    th.Property(
+        "summary_report_groups",
+        th.CustomType(
+            {
+                "type": "array",
+                "items": {"type": "string", "enum": list(SUMMARY_GROUPS)},
+                "minItems": 1,
+                "maxItems": MAX_SUMMARY_GROUPS,
+                "uniqueItems": True,
+            },
+        ),
+        default=list(DEFAULT_SUMMARY_GROUPS),
+        title="Summary report groups",
+        description=(
+            "Grouping levels of summary_report, outermost first: one to three of "
+            f"{', '.join(SUMMARY_GROUPS)}. Each record is one leaf of the group tree (e.g. "
+            "one project and user) in one period."
+        ),
+    ),
+    th.Property(
+        "summary_report_grain",
+        th.StringType(allowed_values=list(SUMMARY_GRAINS)),
+        default=DEFAULT_SUMMARY_GRAIN,
+        title="Summary report grain",
+        description=(
+            "Period of one summary_report record: day, week (Monday to Sunday) or month. "
+            "The summary report is read with one request per period, so week or month "
+            "costs fewer requests over a long history."
         ),
     ),
 ).to_dict()

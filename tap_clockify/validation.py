@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 from tap_clockify.settings import REGIONS
+from tap_clockify.streams.reports import validate_report_settings
 
 URL_SETTINGS = ("api_url", "reports_url", "auditlog_url")
 LOCAL_HOSTS = {"localhost"}
@@ -32,6 +33,7 @@ def config_problems(config: t.Mapping[str, t.Any]) -> list[str]:
     if config.get("start_date"):
         problems.append(start_date_problem(config["start_date"]))
     problems.extend(workspace_id_problems(config.get("workspace_ids")))
+    problems.extend(validate_report_settings(config))
     return [problem for problem in problems if problem]
 
 
