@@ -11,7 +11,7 @@ from http import HTTPStatus
 
 import backoff
 import requests
-from singer_sdk import RESTStream
+from singer_sdk import RESTStream, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.jsonpath import extract_jsonpath
@@ -27,6 +27,7 @@ from tap_clockify.errors import (
     WorkspaceAccessError,
 )
 from tap_clockify.pagination import ClockifyPaginator
+from tap_clockify.progress import EmittedRecordCounter
 from tap_clockify.retries import RetryPolicy, describe_failure
 from tap_clockify.settings import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
@@ -325,6 +326,15 @@ class ClockifyStream(RESTStream[int]):
         if message.startswith(QUIET_SDK_MESSAGES):
             level = min(level, logging.DEBUG)
         super().log(message, *args, level=level, **kwargs)
+
+    def get_record_counter(
+        self,
+        *,
+        endpoint: str | None = None,  # noqa: ARG002 - the stream name is tag enough
+        log_interval: float = metrics.DEFAULT_LOG_INTERVAL,
+    ) -> metrics.Counter:
+        """The SDK's record counter, also feeding progress lines and the summary."""
+        return EmittedRecordCounter(self.tap.progress, self.name, log_interval=log_interval)
 
     def log_sync_costs(self) -> None:
         """At the end of the run, one summary line: records, API calls, seconds."""

@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from singer_sdk import metrics
+
 #: Partition keys and the word a progress line uses for them.
 PARTITION_NOUNS = {"user_id": "user", "project_id": "project", "policy_id": "policy"}
 
@@ -76,9 +78,12 @@ class SyncProgress:
     def page_read(self, stream: str, records: int, *, last: bool) -> None:
         """`stream` read a page of `records`; `last` when no page follows."""
         progress = self._stream(stream)
-        progress.records += records
         progress.listed += records
         progress.listed_complete = last
+
+    def records_emitted(self, stream: str, count: int) -> None:
+        """`stream` emitted `count` records (after its own filtering and de-duplication)."""
+        self._stream(stream).records += count
 
     def _maybe_log(
         self,
@@ -125,6 +130,21 @@ class SyncProgress:
             f"{stream}: {progress.records:,} records, {self.calls[stream]:,} API calls, "
             f"{seconds:.1f} s"
         )
+
+
+class EmittedRecordCounter(metrics.Counter):
+    """The SDK's record counter, also telling `SyncProgress` of every record emitted."""
+
+    def __init__(self, progress: SyncProgress, stream: str, **kwargs: t.Any) -> None:
+        """Count for `stream`; other arguments as for the SDK's Counter."""
+        super().__init__(metrics.Metric.RECORD_COUNT, {metrics.Tag.STREAM: stream}, **kwargs)
+        self.progress = progress
+        self.stream = stream
+
+    def increment(self, value: int = 1) -> None:
+        """Count `value` records."""
+        super().increment(value)
+        self.progress.records_emitted(self.stream, value)
 
 
 def _rate(per_second: float) -> str:

@@ -33,6 +33,7 @@ def test_a_progress_line_names_partition_workspace_records_and_rate() -> None:
             "time_entries", {"workspace_id": "ws1", "user_id": f"u{n}"}, "users"
         )
         progress.page_read("time_entries", 2000, last=True)
+        progress.records_emitted("time_entries", 2000)
     line = progress.describe("time_entries", {"workspace_id": "ws1", "user_id": "u119"}, "users")
     assert line.startswith("time_entries: user 120/500 (workspace Acme), 240,000 records, ")
     assert re.search(r"\d\.\dk records/s$", line)
@@ -68,3 +69,14 @@ def test_each_stream_ends_with_a_summary(
     )
     assert "Beginning sync" not in caplog.text  # per-partition chatter stays at DEBUG
     assert "METRIC" not in caplog.text
+
+
+def test_the_summary_counts_records_emitted_not_listed(
+    config: dict,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Scheduling windows list an assignment once per window; it is emitted (and counted) once."""
+    caplog.set_level(logging.INFO)
+    result = sync(config, streams=["workspaces", "scheduling_assignments"])
+    emitted = len(result.records("scheduling_assignments"))
+    assert f"Summary: scheduling_assignments: {emitted:,} records, " in caplog.text
