@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tests.emulator import Emulator
+from tests.entity_expectations import expected_entity_keys
 from tests.expectations import expected_keys
 from tests.meltano_runner import (
     ENVIRONMENT,
@@ -98,7 +99,7 @@ def json_types(schema: dict[str, t.Any]) -> set[str]:
 
 
 def assert_tables_match_dataset(conn: t.Any, schema: str, emulator: Emulator) -> None:
-    """Every stream has a table without duplicate keys; the core streams hold the dataset."""
+    """Every stream has a table without duplicate keys; entity tables hold the dataset."""
     catalog = discovered_streams()
     tables = {
         row[0]
@@ -107,7 +108,7 @@ def assert_tables_match_dataset(conn: t.Any, schema: str, emulator: Emulator) ->
         )
     }
     assert set(catalog) <= tables, f"missing tables: {sorted(set(catalog) - tables)}"
-    expected = expected_keys(emulator.data)
+    expected = {**expected_keys(emulator.data), **expected_entity_keys(emulator.data)}
     for stream, entry in catalog.items():
         loaded = table_keys(conn, schema, stream, entry["key_properties"])
         assert loaded, f"{stream}: no rows"
@@ -142,7 +143,9 @@ def _instant(value: str) -> datetime:
 def test_meltano_run_into_postgres_then_incremental_update(
     meltano: str, emulator: Emulator, dsn: str, schema: str, tmp_path: Path
 ) -> None:
-    project = MeltanoProject(tmp_path, emulator, env=target_env(dsn, schema), executable=meltano)
+    # Every stream, opt-in and report streams included (meltano.yml leaves those out).
+    env = {**target_env(dsn, schema), "TAP_CLOCKIFY__SELECT": '["*.*"]'}
+    project = MeltanoProject(tmp_path, emulator, env=env, executable=meltano)
     install_plugins(project)
 
     started = time.monotonic()
