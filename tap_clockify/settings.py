@@ -141,8 +141,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.DateTimeType,
         title="Start date",
         description=(
-            "Earliest time entry to extract (ISO 8601, e.g. 2024-01-01T00:00:00Z). "
-            "All history when empty."
+            "Earliest data to extract (ISO 8601, e.g. 2024-01-01T00:00:00Z): time entries, "
+            "approvals, scheduling, the audit log and the reports start here. When empty: all "
+            "time entries, and a year back for scheduling and reports."
         ),
     ),
     th.Property(
