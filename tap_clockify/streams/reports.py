@@ -30,7 +30,6 @@ from tap_clockify.errors import (
     UnexpectedResponseError,
 )
 from tap_clockify.settings import (
-    DEFAULT_LOOKBACK_DAYS,
     DEFAULT_REPORT_TIME_ZONE,
     DEFAULT_REPORT_WINDOW_DAYS,
     DEFAULT_SUMMARY_GRAIN,
@@ -40,7 +39,12 @@ from tap_clockify.settings import (
     SUMMARY_GRAINS,
     SUMMARY_GROUPS,
 )
-from tap_clockify.streams.time_entries import OPEN_TIMER_KEY, format_timestamp, parse_timestamp
+from tap_clockify.streams.time_entries import (
+    OpenTimerMemory,
+    format_timestamp,
+    parse_timestamp,
+    resume_point,
+)
 from tap_clockify.streams.workspace import WorkspaceChildStream
 
 if t.TYPE_CHECKING:
@@ -291,11 +295,7 @@ class ReportStream(WorkspaceChildStream):
         read_until = state.get(READ_UNTIL_KEY)
         if read_until is None:
             return floor or today - timedelta(days=DEFAULT_REPORT_HISTORY_DAYS)
-        lookback = timedelta(days=self.config.get("lookback_days", DEFAULT_LOOKBACK_DAYS))
-        resume = parse_timestamp(read_until) - lookback
-        if open_timer := state.get(OPEN_TIMER_KEY):
-            resume = min(resume, parse_timestamp(open_timer))
-        first = resume.astimezone(zone).date()
+        first = resume_point(state, read_until, self.config).astimezone(zone).date()
         return max(first, floor) if floor else first
 
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
@@ -337,7 +337,7 @@ class ReportStream(WorkspaceChildStream):
         return {"page": page, "pageSize": self.page_size, "sortColumn": sort_column}
 
 
-class DetailedReportStream(ReportStream):
+class DetailedReportStream(OpenTimerMemory, ReportStream):
     """One record per time entry, with the names the report joins in.
 
     Running timers, if the report returns them (`timeInterval.end` null), are remembered
@@ -373,16 +373,14 @@ class DetailedReportStream(ReportStream):
 
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """Read the windows; then remember the earliest timer still running, if any."""
-        running: list[datetime] = []
-        for record in super().get_records(context):
-            interval = record.get("timeInterval") or {}
-            if interval.get("start") and interval.get("end") is None:
-                running.append(parse_timestamp(interval["start"]))
-            yield record
-        state = self.get_context_state(context)
-        state.pop(OPEN_TIMER_KEY, None)
-        if running:
-            state[OPEN_TIMER_KEY] = format_timestamp(min(running))
+        yield from self.remember_open_timers(context, super().get_records(context))
+
+    def running_timer_start(self, record: dict[str, t.Any]) -> str | None:
+        """The start in UTC, while `timeInterval.end` is null."""
+        interval = record.get("timeInterval") or {}
+        if interval.get("start") and interval.get("end") is None:
+            return format_timestamp(parse_timestamp(interval["start"]))
+        return None
 
     def post_process(
         self,

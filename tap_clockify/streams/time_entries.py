@@ -10,6 +10,8 @@ from tap_clockify.settings import DEFAULT_LOOKBACK_DAYS
 from tap_clockify.streams.workspace import UsersStream
 
 if t.TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from singer_sdk.helpers.types import Context
 
 #: Clockify reads the `start` filter as a wall clock in the account's time zone, so a
@@ -33,7 +35,45 @@ def format_timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class TimeEntriesStream(ClockifyStream):
+def resume_point(state: Mapping[str, t.Any], mark: str, config: Mapping[str, t.Any]) -> datetime:
+    """`lookback_days` before `mark`, or the earliest timer running last time if earlier."""
+    lookback = timedelta(days=config.get("lookback_days", DEFAULT_LOOKBACK_DAYS))
+    start = parse_timestamp(mark) - lookback
+    if open_timer := state.get(OPEN_TIMER_KEY):
+        start = min(start, parse_timestamp(open_timer))
+    return start
+
+
+class OpenTimerMemory(ClockifyStream):
+    """A stream of time entries that remembers, per partition, the timers still running.
+
+    `remember_open_timers` passes a partition's records through, then keeps the earliest
+    start among those still running under `OPEN_TIMER_KEY` in the partition's state (or
+    drops the key when none runs); `resume_point` reaches back to it on the next run.
+    """
+
+    def running_timer_start(self, record: dict[str, t.Any]) -> str | None:
+        """The start of `record`, as the state keeps it, if its timer is still running."""
+        raise NotImplementedError
+
+    def remember_open_timers(
+        self,
+        context: Context | None,
+        records: t.Iterable[dict[str, t.Any]],
+    ) -> t.Iterator[dict[str, t.Any]]:
+        """Yield `records`; then remember the earliest timer still running among them."""
+        running: list[str] = []
+        for record in records:
+            if (start := self.running_timer_start(record)) is not None:
+                running.append(start)
+            yield record
+        state = self.get_context_state(context)
+        state.pop(OPEN_TIMER_KEY, None)
+        if running:
+            state[OPEN_TIMER_KEY] = min(running, key=parse_timestamp)
+
+
+class TimeEntriesStream(OpenTimerMemory):
     """Every time entry of every member, running timers included.
 
     Entries have no modified timestamp. The bookmark is the latest `timeInterval.start`
@@ -60,10 +100,7 @@ class TimeEntriesStream(ClockifyStream):
         bookmark = state.get("replication_key_value")
         if bookmark is None:
             return floor
-        lookback = timedelta(days=self.config.get("lookback_days", DEFAULT_LOOKBACK_DAYS))
-        start = parse_timestamp(bookmark) - lookback
-        if open_timer := state.get(OPEN_TIMER_KEY):
-            start = min(start, parse_timestamp(open_timer))
+        start = resume_point(state, bookmark, self.config)
         return max(start, floor) if floor else start
 
     def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
@@ -74,18 +111,19 @@ class TimeEntriesStream(ClockifyStream):
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """Yield the partition's entries in the window; then remember running timers."""
         self._window_start = self.request_window_start(context)
-        open_timers: list[str] = []
+        yield from self.remember_open_timers(context, self.entries_in_window(context))
+
+    def entries_in_window(self, context: Context | None) -> t.Iterator[dict[str, t.Any]]:
+        """The entries read, less those only inside the time-zone margin."""
         for record in super().get_records(context):
             started = parse_timestamp(record["timeInterval"]["start"])
-            if self._window_start and started < self._window_start:
-                continue  # inside the time-zone margin only
-            if record["timeInterval"].get("end") is None:
-                open_timers.append(record["timeInterval"]["start"])
-            yield record
-        state = self.get_context_state(context)
-        state.pop(OPEN_TIMER_KEY, None)
-        if open_timers:
-            state[OPEN_TIMER_KEY] = min(open_timers, key=parse_timestamp)
+            if not (self._window_start and started < self._window_start):
+                yield record
+
+    def running_timer_start(self, record: dict[str, t.Any]) -> str | None:
+        """`timeInterval.start` as sent, while `timeInterval.end` is null."""
+        interval = record["timeInterval"]
+        return interval["start"] if interval.get("end") is None else None
 
     def post_process(
         self,
