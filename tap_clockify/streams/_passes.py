@@ -17,9 +17,10 @@ class MultiPassStream(WorkspaceChildStream):
 
     Clockify has lists that a single request cannot cover: one state per request
     (approval requests), a required date window (scheduling), an `archived` filter that
-    defaults to false (expense categories). `passes` yields each pass's query parameters;
-    a record returned by two passes (an assignment spanning two windows, or a filter the
-    server ignores) is emitted once. A 403 ends the workspace's passes after its warning.
+    defaults to false (expense categories), a report's date windows. `passes` yields each
+    pass's query parameters; a record returned by two passes (an assignment spanning two
+    windows, or a filter the server ignores) is emitted once. `pass_read` runs after each
+    pass read in full; a 403 ends the workspace's passes after its warning.
     """
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
@@ -33,9 +34,12 @@ class MultiPassStream(WorkspaceChildStream):
         """Query parameters of each pass, in order."""
         raise NotImplementedError
 
-    def record_key(self, record: dict[str, t.Any]) -> t.Hashable:
-        """What makes a record the same across passes: its `id` by default."""
+    def record_key(self, record: dict[str, t.Any]) -> t.Hashable | None:
+        """What makes a record the same across passes: its `id` by default (None: unique)."""
         return record["id"]
+
+    def pass_read(self, context: Context | None) -> None:
+        """Called after each pass read in full (not after a 403); nothing by default."""
 
     def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
         """The pass's parameters; subclasses add their fixed ones."""
@@ -50,11 +54,12 @@ class MultiPassStream(WorkspaceChildStream):
                 self.current_pass = params
                 for record in self.read_pass(context):
                     key = self.record_key(record)
-                    if key not in seen:
+                    if key is None or key not in seen:
                         seen.add(key)
                         yield record
                 if self._denied:  # warned once; the other passes would be refused too
                     return
+                self.pass_read(context)
         finally:
             self.current_pass = {}
 

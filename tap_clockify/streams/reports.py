@@ -24,11 +24,7 @@ from zoneinfo import ZoneInfo
 
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_clockify.errors import (
-    ClockifyRequestError,
-    PermissionDeniedError,
-    UnexpectedResponseError,
-)
+from tap_clockify.errors import ClockifyRequestError, UnexpectedResponseError
 from tap_clockify.settings import (
     DEFAULT_REPORT_TIME_ZONE,
     DEFAULT_REPORT_WINDOW_DAYS,
@@ -39,13 +35,14 @@ from tap_clockify.settings import (
     SUMMARY_GRAINS,
     SUMMARY_GROUPS,
 )
+from tap_clockify.streams._passes import MultiPassStream
+from tap_clockify.streams._post import ClockifyPostStream
 from tap_clockify.streams.time_entries import (
     OpenTimerMemory,
     format_timestamp,
     parse_timestamp,
     resume_point,
 )
-from tap_clockify.streams.workspace import WorkspaceChildStream
 
 if t.TYPE_CHECKING:
     import requests
@@ -207,8 +204,8 @@ def as_seconds(value: t.Any) -> t.Any:
 # --- Streams -----------------------------------------------------------------------------
 
 
-class ReportStream(WorkspaceChildStream):
-    """A report of one workspace, read window by window from a POST body.
+class ReportStream(MultiPassStream, ClockifyPostStream):
+    """A report of one workspace: a POST read once per window (each window a pass).
 
     Subclasses give `report_filter` (the report-specific body fields and the page) and,
     where needed, `plan` (the windows). Records carry `workspace_id`; the partition state
@@ -216,18 +213,15 @@ class ReportStream(WorkspaceChildStream):
     """
 
     host = "reports"
-    payload_as_json = True
     # Reports overlap the entity streams (time entries, expenses): opt in with `select`.
     selected_by_default = False
     max_page_size = MAX_REPORT_PAGE_SIZE
     is_sorted = False
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Create the stream; every report is a POST."""
+        """Create the stream, between windows."""
         super().__init__(*args, **kwargs)
-        self.http_method = "POST"
         self._window: Window | None = None
-        self._denied = False
 
     @property
     def zone_name(self) -> str:
@@ -250,14 +244,6 @@ class ReportStream(WorkspaceChildStream):
             msg = f"{self.name}: no report window is being read"
             raise RuntimeError(msg)
         return self._window
-
-    def get_url_params(
-        self,
-        context: Context | None,  # noqa: ARG002
-        next_page_token: int | None,  # noqa: ARG002
-    ) -> dict[str, t.Any]:
-        """No query parameters: a report's filters and page travel in the body."""
-        return {}
 
     def prepare_request_payload(
         self,
@@ -298,25 +284,27 @@ class ReportStream(WorkspaceChildStream):
         first = resume_point(state, read_until, self.config).astimezone(zone).date()
         return max(first, floor) if floor else first
 
-    def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
-        """Read each window in turn, recording after each how far the report is read."""
-        state = self.get_context_state(context)
-        now = datetime.now(UTC)
-        for window in self.plan(state, now):
-            self._window, self._denied = window, False
-            yield from super().get_records(context)
-            if self._denied:  # a 403 was logged and the stream skipped for this workspace
-                return
-            state[READ_UNTIL_KEY] = format_timestamp(min(window.ends_at, now))
+    def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+        """One pass per window of the plan; the window travels in the body, not the query."""
+        self._started = datetime.now(UTC)
+        for window in self.plan(self.get_context_state(context), self._started):
+            self._window = window
+            yield {}
         self._window = None
 
+    def record_key(self, record: dict[str, t.Any]) -> t.Hashable | None:  # noqa: ARG002
+        """None: windows do not overlap, so no record is held back as seen before."""
+        return None
+
+    def pass_read(self, context: Context | None) -> None:
+        """Record how far the report is read: to the window's end, or the start of the run."""
+        state = self.get_context_state(context)
+        state[READ_UNTIL_KEY] = format_timestamp(min(self.window.ends_at, self._started))
+
     def validate_response(self, response: requests.Response) -> None:
-        """Note a 403 (the workspace's remaining windows are skipped); explain range limits."""
+        """Explain range limits (a 403 skips the workspace's other windows: MultiPassStream)."""
         try:
             super().validate_response(response)
-        except PermissionDeniedError:
-            self._denied = True
-            raise
         except ClockifyRequestError as error:
             window = self._window
             if (
