@@ -87,6 +87,8 @@ class ClockifyStream(RESTStream[int]):
     #: Field every record from the API must carry (None: no check), so a malformed
     #: response fails with a clear message instead of a KeyError downstream.
     api_id_field: t.ClassVar[str | None] = "id"
+    #: How a paged endpoint's pages are counted and ended.
+    paginator_class: t.ClassVar[type[ClockifyPaginator]] = ClockifyPaginator
 
     @property
     def tap(self) -> TapClockify:
@@ -126,9 +128,12 @@ class ClockifyStream(RESTStream[int]):
         return min(int(self.config.get("page_size", MAX_PAGE_SIZE)), self.max_page_size)
 
     def get_new_paginator(self) -> ClockifyPaginator | None:
-        """Page through paged endpoints; read the others once."""
+        """Page through paged endpoints with `paginator_class`; read the others once.
+
+        The paginator is kept for `validate_response`'s repeated-page check.
+        """
         self._paginator = (
-            ClockifyPaginator(self.page_size, self._count_records) if self.paged else None
+            self.paginator_class(self.page_size, self._count_records) if self.paged else None
         )
         return self._paginator
 

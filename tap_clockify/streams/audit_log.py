@@ -78,16 +78,7 @@ class AuditLogStream(ClockifyPostStream):
     page_size_field = "page-size"
     max_page_size = AUDIT_LOG_MAX_PAGE_SIZE
     api_id_field = "timestamp"  # entries have no id; every one has a timestamp
-
-    def get_new_paginator(self) -> ClockifyPaginator | None:
-        """Page until an empty page (see UntilEmptyPaginator).
-
-        `_paginator` is where the base class keeps the paginator whose repeated-page check
-        `validate_response` runs.
-        """
-        super().get_new_paginator()
-        self._paginator = UntilEmptyPaginator(self.page_size, self._count_records)
-        return self._paginator
+    paginator_class = UntilEmptyPaginator
 
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """Fix the run's window, then read it."""
