@@ -193,9 +193,7 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.NumberType(exclusive_minimum=0),
         default=DEFAULT_REQUEST_TIMEOUT,
         title="Request timeout (seconds)",
-        description=(
-            "Seconds to wait for Clockify to answer one request before retrying it."
-        ),
+        description=("Seconds to wait for Clockify to answer one request before retrying it."),
     ),
     th.Property(
         "max_retries",

@@ -107,9 +107,7 @@ def test_sdist_contents(dist: dict[str, Path]) -> None:
     assert not [n for n in names if n.startswith((".venv/", ".meltano/", ".git/"))]
 
 
-def test_wheel_installs_and_runs_in_a_clean_venv(
-    dist: dict[str, Path], tmp_path: Path
-) -> None:
+def test_wheel_installs_and_runs_in_a_clean_venv(dist: dict[str, Path], tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True, system_site_packages=False)
     python = env_dir / "bin" / "python"
