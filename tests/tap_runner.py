@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import json
@@ -11,6 +12,8 @@ import sys
 import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import jsonschema
 
 from tap_clockify.tap import TapClockify
 
@@ -117,3 +120,31 @@ def run_cli(
         exit_code=process.returncode,
         stdout=process.stdout,
     )
+
+
+def assert_each_emitted_once(
+    result: SyncResult,
+    streams: t.Iterable[str],
+    expected: dict[str, set[tuple]],
+    key: t.Callable[[str, dict[str, t.Any]], tuple],
+) -> None:
+    """Each stream emitted exactly the `expected` primary keys, none twice, and some."""
+    for stream in streams:
+        emitted = [key(stream, r) for r in result.records(stream)]
+        duplicates = [k for k, n in collections.Counter(emitted).items() if n > 1]
+        assert not duplicates, f"{stream}: duplicate keys {duplicates[:3]}"
+        assert set(emitted) == expected[stream], stream
+        assert emitted, f"{stream}: the dataset should seed it"
+
+
+def assert_valid_against_schemas(result: SyncResult, streams: t.Iterable[str]) -> None:
+    """Every record of `streams` validates (formats too) and has no undeclared field."""
+    schemas = result.schemas()
+    checker = jsonschema.Draft7Validator.FORMAT_CHECKER
+    for stream in streams:
+        schema = schemas[stream]["schema"]
+        validator = jsonschema.Draft7Validator(schema, format_checker=checker)
+        for record in result.records(stream):
+            errors = list(validator.iter_errors(record))
+            assert not errors, f"{stream} {record.get('id')}: {errors[0].message}"
+            assert set(record) <= set(schema["properties"]), stream

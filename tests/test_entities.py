@@ -8,7 +8,6 @@ import json
 import math
 import typing as t
 
-import jsonschema
 import pytest
 
 from tap_clockify.errors import ClockifyRequestError
@@ -24,7 +23,13 @@ from tests.entity_expectations import (
 )
 from tests.expectations import PRIMARY_KEYS
 from tests.sync_helpers import tap_warnings
-from tests.tap_runner import SyncResult, run_cli, sync
+from tests.tap_runner import (
+    SyncResult,
+    assert_each_emitted_once,
+    assert_valid_against_schemas,
+    run_cli,
+    sync,
+)
 
 PERMISSION_403 = {"message": "You don't have permission to perform this action."}
 
@@ -57,27 +62,14 @@ def test_discovery_lists_every_stream_of_the_catalog(tmp_path: t.Any) -> None:
 
 def test_every_record_of_the_dataset_is_emitted_once(world: tuple[Emulator, SyncResult]) -> None:
     emulator, result = world
-    expected = expected_entity_keys(emulator.data)
-    for stream in ENTITY_STREAMS:
-        emitted = [entity_key(stream, r) for r in result.records(stream)]
-        duplicates = [k for k, n in collections.Counter(emitted).items() if n > 1]
-        assert not duplicates, f"{stream}: duplicate keys {duplicates[:3]}"
-        assert set(emitted) == expected[stream], stream
-        assert emitted, f"{stream}: the dataset should seed it"
+    assert_each_emitted_once(
+        result, ENTITY_STREAMS, expected_entity_keys(emulator.data), entity_key
+    )
     assert emulator.handler_errors == []
 
 
 def test_every_record_is_valid_against_its_schema(world: tuple[Emulator, SyncResult]) -> None:
-    _, result = world
-    schemas = result.schemas()
-    checker = jsonschema.Draft7Validator.FORMAT_CHECKER
-    for stream in ENTITY_STREAMS:
-        schema = schemas[stream]["schema"]
-        validator = jsonschema.Draft7Validator(schema, format_checker=checker)
-        for record in result.records(stream):
-            errors = list(validator.iter_errors(record))
-            assert not errors, f"{stream}: {errors[0].message} at {list(errors[0].path)}"
-            assert set(record) <= set(schema["properties"]), stream
+    assert_valid_against_schemas(world[1], ENTITY_STREAMS)
 
 
 def test_every_record_carries_its_workspace(world: tuple[Emulator, SyncResult]) -> None:

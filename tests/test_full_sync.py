@@ -6,13 +6,18 @@ import collections
 import json
 import typing as t
 
-import jsonschema
 import pytest
 
 from tests.conftest import emulator_config
 from tests.emulator import Emulator
 from tests.expectations import PRIMARY_KEYS, expected_keys, record_key
-from tests.tap_runner import SyncResult, run_cli, sync
+from tests.tap_runner import (
+    SyncResult,
+    assert_each_emitted_once,
+    assert_valid_against_schemas,
+    run_cli,
+    sync,
+)
 
 CORE_STREAMS = list(PRIMARY_KEYS)
 
@@ -26,13 +31,7 @@ def test_every_record_of_the_dataset_is_emitted_once(
     emulator: Emulator,
     full_sync: SyncResult,
 ) -> None:
-    expected = expected_keys(emulator.data)
-    for stream in CORE_STREAMS:
-        emitted = [record_key(stream, r) for r in full_sync.records(stream)]
-        duplicates = [k for k, n in collections.Counter(emitted).items() if n > 1]
-        assert not duplicates, f"{stream}: duplicate keys {duplicates[:3]}"
-        assert set(emitted) == expected[stream], stream
-        assert emitted, f"{stream}: the dataset should seed it"
+    assert_each_emitted_once(full_sync, CORE_STREAMS, expected_keys(emulator.data), record_key)
 
 
 def test_deactivated_limited_and_pending_members_and_their_history_are_kept(
@@ -72,13 +71,7 @@ def test_every_record_carries_its_workspace(emulator: Emulator, full_sync: SyncR
 
 
 def test_every_record_is_valid_against_its_schema(full_sync: SyncResult) -> None:
-    schemas = full_sync.schemas()
-    checker = jsonschema.Draft7Validator.FORMAT_CHECKER
-    for stream in CORE_STREAMS:
-        validator = jsonschema.Draft7Validator(schemas[stream]["schema"], format_checker=checker)
-        for record in full_sync.records(stream):
-            errors = list(validator.iter_errors(record))
-            assert not errors, f"{stream} {record.get('id')}: {errors[0].message}"
+    assert_valid_against_schemas(full_sync, CORE_STREAMS)
 
 
 def test_no_field_the_api_sends_is_dropped(emulator: Emulator, full_sync: SyncResult) -> None:
