@@ -89,6 +89,8 @@ class ClockifyStream(RESTStream[int]):
     api_id_field: t.ClassVar[str | None] = "id"
     #: How a paged endpoint's pages are counted and ended.
     paginator_class: t.ClassVar[type[ClockifyPaginator]] = ClockifyPaginator
+    #: What becomes of the stream when a 403 denies a permission (ends the warning).
+    when_denied: t.ClassVar[str] = "skipped; the rest of the sync goes on"
 
     @property
     def tap(self) -> TapClockify:
@@ -271,7 +273,7 @@ class ClockifyStream(RESTStream[int]):
                 self.check_record(record)
                 yield record
         except PermissionDeniedError as error:
-            self.tap.warn_once(f"{error}: skipped; the rest of the sync goes on")
+            self.tap.warn_once(f"{error}: {self.when_denied}")
 
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """Records at `records_jsonpath`, after checking the body has the expected shape."""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import jsonschema
+import pytest
 
+from tap_clockify.errors import UnexpectedResponseError
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule
 from tests.emulator.dataset_more import INVOICE_LIST_FIELDS, invoice_summary
 from tests.sync_helpers import tap_warnings
 from tests.tap_runner import sync
 
+LIST_ROUTE = "/workspaces/{workspaceId}/invoices"
 DETAIL_ROUTE = "/workspaces/{workspaceId}/invoices/{invoiceId}"
 PAYMENTS_ROUTE = "/workspaces/{workspaceId}/invoices/{invoiceId}/payments"
 
@@ -36,7 +39,7 @@ def test_invoice_details_cost_one_call_per_invoice(emulator: Emulator) -> None:
     result = sync(emulator_config(emulator, invoice_details=True), streams=["invoices"])
     invoices = all_invoices(emulator)
     assert emulator.count(route=DETAIL_ROUTE) == len(invoices)
-    list_calls = emulator.count(route="/workspaces/{workspaceId}/invoices")
+    list_calls = emulator.count(route=LIST_ROUTE)
     assert list_calls == len(emulator.data.visible_workspace_ids)
     schema = result.schemas()["invoices"]["schema"]
     assert {"items", "tax", "discount", "subtotal"} <= set(schema["properties"])
@@ -82,3 +85,35 @@ def test_payments_are_read_per_invoice(emulator: Emulator) -> None:
         assert payment["id"] in {p["id"] for p in more.invoice_payments[payment["invoice_id"]]}
     paid = {p["invoice_id"] for p in result.records("invoice_payments")}
     assert {invoices[i]["status"] for i in paid} == {"PAID", "PARTIALLY_PAID"}
+
+
+def test_details_follow_the_list_page_by_page(emulator: Emulator) -> None:
+    """Each page's invoices get their details before the next page is asked for."""
+    main = emulator.data.main
+    config = emulator_config(emulator, workspace_ids=[main.id], invoice_details=True, page_size=2)
+    result = sync(config, streams=["invoices"])
+    assert len(result.records("invoices")) == len(main.more.invoices) > 2
+    routes = [r.route for r in emulator.requests if r.route in (LIST_ROUTE, DETAIL_ROUTE)]
+    assert routes[:4] == [LIST_ROUTE, DETAIL_ROUTE, DETAIL_ROUTE, LIST_ROUTE]
+
+
+def test_details_are_read_only_for_a_selected_invoices_stream(emulator: Emulator) -> None:
+    config = emulator_config(emulator, invoice_details=True)
+    result = sync(config, streams=["invoice_payments"])
+    assert result.records("invoice_payments")
+    assert emulator.count(route=DETAIL_ROUTE) == 0
+
+
+def test_a_detail_of_another_invoice_is_an_unexpected_response(emulator: Emulator) -> None:
+    main = emulator.data.main
+    first, other = main.more.invoices[:2]
+    emulator.add_fault(
+        FaultRule("status", status=200, route=f"/invoices/{first['id']}", method="GET", body=other)
+    )
+    config = emulator_config(emulator, workspace_ids=[main.id], invoice_details=True)
+    with pytest.raises(UnexpectedResponseError) as raised:
+        sync(config, streams=["invoices"])
+    assert str(raised.value) == (
+        "invoices: unexpected response from GET /workspaces/{workspace_id}/invoices/"
+        f"{{invoice_id}}: expected the invoice {first['id']}, got dict"
+    )

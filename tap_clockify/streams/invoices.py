@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import typing as t
+from functools import cached_property
 
-from tap_clockify.errors import PermissionDeniedError, UnexpectedResponseError
+from tap_clockify.client import ClockifyStream
 from tap_clockify.streams._child import ParentStream, PerParentStream
 from tap_clockify.streams._schema import SettingsAwareSchema
 
@@ -20,13 +21,28 @@ SUMMARY_FIELDS = frozenset(
 )  # fmt: skip
 
 
+class InvoiceDetailStream(ClockifyStream):
+    """One invoice in full, read per invoice of the list (with `invoice_details` on).
+
+    Not in the catalog: `InvoicesStream` merges its record into the invoice's, so it
+    counts its calls and names its failures as `invoices`. A 403 yields nothing (the
+    invoice keeps its summary) after one warning.
+    """
+
+    name = "invoices"
+    path = "/workspaces/{workspace_id}/invoices/{invoice_id}"
+    primary_keys = ("id",)
+    records_jsonpath = "$"
+    paged = False
+    when_denied = "invoices are emitted without their details"
+
+
 class InvoicesStream(ParentStream):
     """Invoices of every status; with `invoice_details`, each one's full detail.
 
     The list gives a summary (number, client, amounts, dates, status). Items, taxes,
     discounts and notes come only from GET /invoices/{id}, one call per invoice, so
-    they are fetched only when `invoice_details` is on. The details are fetched once the
-    list is read, so that the list's repeated-page check sees only list pages.
+    they are fetched only when `invoice_details` is on and the stream is selected.
     """
 
     name = "invoices"
@@ -34,44 +50,39 @@ class InvoicesStream(ParentStream):
     primary_keys = ("id",)
     records_jsonpath = "$.invoices[*]"
     schema = SettingsAwareSchema()
-    child_context_key = "invoice_id"  # payments are read per invoice
+    child_context_key = "invoice_id"  # payments and details are read per invoice
 
     @property
     def with_details(self) -> bool:
         """The `invoice_details` setting."""
         return bool(self.config.get("invoice_details", False))
 
+    @cached_property
+    def details(self) -> InvoiceDetailStream:
+        """The stream reading each invoice's detail."""
+        return InvoiceDetailStream(tap=self.tap)
+
     def left_out_properties(self, names: set[str]) -> set[str]:
         """The detail fields, unless `invoice_details` is on."""
         return set() if self.with_details else names - SUMMARY_FIELDS
 
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
-        """The list; then, with `invoice_details`, each invoice merged with its detail."""
-        if not self.with_details:
-            yield from super().get_records(context)
-            return
-        invoices = list(super().get_records(context))
-        for invoice in invoices:
-            yield {**invoice, **self.invoice_detail(context, invoice)}
+        """The list; with `invoice_details`, each invoice merged with its detail.
 
-    def invoice_detail(self, context: Context | None, invoice: dict[str, t.Any]) -> dict:
-        """GET /invoices/{id}; a 403 keeps the summary and warns once."""
-        assert context is not None
-        url = f"{self.url_base}/workspaces/{context['workspace_id']}/invoices/{invoice['id']}"
-        request = self.build_prepared_request(method="GET", url=url, headers=self.http_headers)
-        try:
-            response = self.request_decorator(self._request)(request, context)
-        except PermissionDeniedError as error:
-            self.tap.warn_once(f"{error}: invoices are emitted without their details")
-            return {}
-        detail = response.json()
-        if not isinstance(detail, dict) or detail.get("id") != invoice["id"]:
-            msg = (
-                f"{self.name}: unexpected response from GET {self.path}/{{id}}: expected "
-                f"the invoice {invoice['id']}, got {type(detail).__name__}"
-            )
-            raise UnexpectedResponseError(msg)
-        return detail
+        Only a selected stream reads details: for `invoice_payments` alone, the list is
+        enough.
+        """
+        read_details = self.with_details and self.selected
+        for invoice in super().get_records(context):
+            yield {**invoice, **self.detail(invoice, context)} if read_details else invoice
+
+    def detail(self, invoice: dict[str, t.Any], context: Context | None) -> dict[str, t.Any]:
+        """The invoice's detail record; empty when a 403 refused it."""
+        found = list(self.details.get_records(self.get_child_context(invoice, context)))
+        for detail in found:
+            if detail["id"] != invoice["id"]:
+                self.details.unexpected(f"expected the invoice {invoice['id']}", detail)
+        return found[0] if found else {}
 
 
 class InvoicePaymentsStream(PerParentStream):
