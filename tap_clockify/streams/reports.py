@@ -512,11 +512,3 @@ class ExpenseReportStream(ReportStream):
     def report_filter(self, page: int) -> dict[str, t.Any]:
         """Top-level page fields: this report takes no nested filter."""
         return {"sortOrder": "ASCENDING", **self.paged_filter(page, "DATE")}
-
-
-REPORT_STREAMS: tuple[type[ReportStream], ...] = (
-    DetailedReportStream,
-    SummaryReportStream,
-    AttendanceReportStream,
-    ExpenseReportStream,
-)

@@ -121,10 +121,6 @@ class WorkspaceData:
         """This workspace's copy of a user, or None when not a member."""
         return next((u for u in self.users if u["id"] == user_id), None)
 
-    def user_by_name(self, name: str) -> Record:
-        """A member by display name."""
-        return next(u for u in self.users if u["name"] == name)
-
     def project(self, project_id: str) -> Record | None:
         """A project by id."""
         return next((p for p in self.projects if p["id"] == project_id), None)
@@ -134,16 +130,6 @@ class WorkspaceData:
         user = self.user(user_id)
         membership = _workspace_membership(user, self.id) if user else None
         return membership["membershipStatus"] if membership else None
-
-    def set_membership_status(self, user_id: str, status: str) -> None:
-        """Change a member's status in the user record and in the workspace's memberships."""
-        user = self.user(user_id)
-        if user is None:
-            raise KeyError(user_id)
-        for holder in (user["memberships"], self.workspace["memberships"]):
-            for membership in holder:
-                if membership["membershipType"] == "WORKSPACE" and membership["userId"] == user_id:
-                    membership["membershipStatus"] = status
 
     def entries(self) -> list[Record]:
         """All time entries of the workspace, every user, in API order."""

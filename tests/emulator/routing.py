@@ -91,11 +91,6 @@ class Request:
         value = self.arg(name)
         return None if value is None else rules.parse_bool(name, value)
 
-    def int_arg(self, name: str, default: int) -> int:
-        """An integer parameter."""
-        value = self.arg(name)
-        return default if value is None else rules.parse_int(name, value)
-
     def enum_arg(self, name: str, allowed: tuple[str, ...]) -> str | None:
         """An enum parameter; ``None`` when absent."""
         value = self.arg(name)
