@@ -365,6 +365,61 @@ def test_in_place_mutation_is_served() -> None:
         assert "Renamed Ünïcode" in [c["name"] for c in response.json()]
 
 
+def test_mutations_are_served() -> None:
+    with Emulator(dataset=build_dataset(NOW)) as emu, requests.Session() as http:
+        http.headers["X-Api-Key"] = emu.api_key
+        main = emu.data.main
+        ws = main.id
+        project = next(p for p in main.projects if main.tasks[p["id"]])
+        task = main.tasks[project["id"]][0]
+        entry = main.entries()[-1]
+        with emu.lock:
+            client = emu.data.delete_client(ws, main.clients[0]["id"])
+            tag = emu.data.delete_tag(ws, main.tags[0]["id"])
+            group = emu.data.delete_user_group(ws, main.user_groups[0]["id"])
+            emu.data.delete_task(ws, project["id"], task["id"])
+            emu.data.rename_project(ws, project["id"], "Renamed project")
+            emu.data.edit_time_entry(ws, entry["id"], description="Edited")
+
+        def ids(path: str) -> set[str]:
+            return {r["id"] for r in get_all(http, emu, f"/workspaces/{ws}/{path}")}
+
+        assert client["id"] not in ids("clients")
+        assert tag["id"] not in ids("tags")
+        assert group["id"] not in ids("user-groups")
+        assert task["id"] not in ids(f"projects/{project['id']}/tasks")
+        assert "Renamed project" in {
+            p["name"] for p in get_all(http, emu, f"/workspaces/{ws}/projects")
+        }
+        user = entry["userId"]
+        served = get_all(http, emu, f"/workspaces/{ws}/user/{user}/time-entries")
+        assert {e["id"]: e for e in served}[entry["id"]]["description"] == "Edited"
+
+        with emu.lock:
+            emu.data.delete_time_entry(ws, entry["id"])
+            emu.data.delete_project(ws, project["id"])
+        served = get_all(http, emu, f"/workspaces/{ws}/user/{user}/time-entries")
+        assert entry["id"] not in {e["id"] for e in served}
+        assert project["id"] not in ids("projects")
+        with pytest.raises(KeyError):
+            emu.data.delete_tag(ws, tag["id"])
+
+
+def get_all(http: requests.Session, emu: Emulator, path: str) -> list[dict]:
+    """Every record of a paged list."""
+    records: list[dict] = []
+    page = 1
+    while True:
+        response = http.get(
+            f"{emu.api_url}{path}", params={"page": page, "page-size": 5000}, timeout=10
+        )
+        response.raise_for_status()
+        records += response.json()
+        if len(response.json()) < 5000:
+            return records
+        page += 1
+
+
 # --- Dataset ------------------------------------------------------------------------------
 
 

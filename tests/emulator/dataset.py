@@ -204,6 +204,66 @@ class Dataset:
         """A fresh id, unique across the dataset (for records a test adds)."""
         return self.ids()
 
+    # -- Mutations: every edit or deletion a test makes between runs goes through these --
+    #
+    # Each takes the workspace id and the record's id, changes the data in place and
+    # returns the record as it was served last (a deleted one is gone from every list).
+    # Records elsewhere that refer to a deleted one (an entry's tagIds, a project's
+    # clientId) are left as they are. Call them while holding the emulator's `lock`.
+
+    def delete_client(self, workspace_id: str, client_id: str) -> Record:
+        """Delete a client."""
+        return _remove(self.ws[workspace_id].clients, client_id)
+
+    def delete_tag(self, workspace_id: str, tag_id: str) -> Record:
+        """Delete a tag."""
+        return _remove(self.ws[workspace_id].tags, tag_id)
+
+    def delete_user_group(self, workspace_id: str, group_id: str) -> Record:
+        """Delete a user group."""
+        return _remove(self.ws[workspace_id].user_groups, group_id)
+
+    def delete_project(self, workspace_id: str, project_id: str) -> Record:
+        """Delete a project and, with it, its tasks."""
+        data = self.ws[workspace_id]
+        data.tasks.pop(project_id, None)
+        return _remove(data.projects, project_id)
+
+    def delete_task(self, workspace_id: str, project_id: str, task_id: str) -> Record:
+        """Delete one task of a project."""
+        return _remove(self.ws[workspace_id].tasks[project_id], task_id)
+
+    def delete_time_entry(self, workspace_id: str, entry_id: str) -> Record:
+        """Delete a time entry, whoever it belongs to."""
+        for entries in self.ws[workspace_id].time_entries.values():
+            if any(e["id"] == entry_id for e in entries):
+                return _remove(entries, entry_id)
+        raise KeyError(entry_id)
+
+    def rename_project(self, workspace_id: str, project_id: str, name: str) -> Record:
+        """Give a project a new name."""
+        project = self.ws[workspace_id].project(project_id)
+        if project is None:
+            raise KeyError(project_id)
+        project["name"] = name
+        return project
+
+    def edit_time_entry(self, workspace_id: str, entry_id: str, **changes: Any) -> Record:
+        """Change top-level fields of a time entry (e.g. `description`)."""
+        for entry in self.ws[workspace_id].entries():
+            if entry["id"] == entry_id:
+                entry.update(changes)
+                return entry
+        raise KeyError(entry_id)
+
+
+def _remove(records: list[Record], record_id: str) -> Record:
+    """Remove the record with `record_id` from `records` and return it (KeyError if absent)."""
+    for index, record in enumerate(records):
+        if record["id"] == record_id:
+            return records.pop(index)
+    raise KeyError(record_id)
+
 
 def _workspace_membership(user: Record, workspace_id: str) -> Record | None:
     return next(
