@@ -27,7 +27,7 @@ AUDIT_ACTIONS = (
     "CREATE_EXPENSE_FOR_OTHER", "RESTORE_EXPENSE", "RESTORE_EXPENSE_FOR_OTHER",
     "UPDATE_EXPENSE", "UPDATE_EXPENSE_FOR_OTHER", "DELETE_EXPENSE", "DELETE_EXPENSE_FOR_OTHER",
 )  # fmt: skip
-#: The audit log's cap on `page-size` [OFF].
+#: The audit log's cap on `page-size` (docs/clockify.md, Paging).
 AUDIT_LOG_MAX_PAGE_SIZE = 50
 #: Where a first run starts when `start_date` is empty: before Clockify existed, so the
 #: whole log (its retention is undocumented) is read once; later runs start at the bookmark.

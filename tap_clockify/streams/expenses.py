@@ -14,8 +14,8 @@ if t.TYPE_CHECKING:
 class ExpensesStream(WorkspaceChildStream):
     """Every member's expenses, with their category, project and task nested.
 
-    The list ignores `start`/`end` [DISC] and the rows carry no modified time, so the
-    stream is re-read in full on each run.
+    The list ignores `start`/`end` (docs/clockify.md, Endpoints) and the rows carry no
+    modified time, so the stream is re-read in full on each run.
     """
 
     name = "expenses"

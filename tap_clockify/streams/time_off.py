@@ -11,7 +11,7 @@ from tap_clockify.streams.workspace import WorkspaceChildStream
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
-#: Time-off lists cap `page-size` (`pageSize` for requests) at 200 [OFF/CS].
+#: Time-off lists cap `page-size` (`pageSize` for requests) at 200 (docs/clockify.md, Paging).
 TIME_OFF_MAX_PAGE_SIZE = 200
 
 

@@ -1,4 +1,4 @@
-"""Deterministic seeded Clockify data, API-shaped (clockify-api.md sections 5 and 6).
+"""Deterministic seeded Clockify data, API-shaped (docs/clockify.md, Endpoints and Quirks).
 
 The cast is declared in :mod:`tests.emulator.seed` (people, workspaces, who works where);
 the builders here turn it into API-shaped dicts. All randomness comes from one
@@ -49,7 +49,7 @@ Record = dict[str, Any]
 
 
 def format_instant(moment: datetime) -> str:
-    """Core-API timestamp form: UTC, whole seconds, ``Z`` (section 6 "Timestamps")."""
+    """Core-API timestamp form: UTC, whole seconds, ``Z`` (docs/clockify.md, Quirks)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -440,7 +440,7 @@ class _Builder:
 
     def client(self, ws_id: str, currency: str, name: str, archived: bool, contact: bool) -> Record:
         slug = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum()) or "client"
-        # address, email, note and ccEmails are null when never set (section 6 "Nulls").
+        # address, email, note and ccEmails are null when never set (docs/clockify.md, Quirks).
         return {
             "id": self.ids(),
             "name": name,
@@ -650,7 +650,7 @@ class _Builder:
             ),
             "activeWorkspace": self.home[member.person],
             "defaultWorkspace": self.home[member.person],
-            # ``settings`` is always present and null when never set [DISC users.list...].
+            # ``settings`` is always present and null when never set (docs/clockify.md, Endpoints).
             "settings": _settings(person.time_zone) if person.time_zone else None,
             "status": person.account,
             "customFields": custom_values,
@@ -669,7 +669,7 @@ class _Builder:
         specs = {p.name: p for p in PROJECTS[spec.name]}
         for project in data.projects:
             seconds = totals.get(project["id"], 0)
-            # One project keeps the CS example's milliseconds string (section 6 "Durations").
+            # One project keeps a string of milliseconds (docs/clockify.md, Quirks).
             project["duration"] = (
                 str(seconds * 1000) if specs[project["name"]].duration_ms else iso_duration(seconds)
             )
@@ -778,7 +778,7 @@ class _EntryMaker:
             "workspaceId": self.data.id,
             "projectId": project["id"] if project else None,
             "taskId": task["id"] if task else None,
-            "tagIds": tag_ids,  # null, never [] (section 6 "Nulls")
+            "tagIds": tag_ids,  # null, never [] (docs/clockify.md, Quirks)
             "billable": billable,
             "isLocked": lock_days is not None and days_ago > lock_days,
             "type": "BREAK" if is_break else "REGULAR",

@@ -1,4 +1,4 @@
-"""Seeded records beyond time tracking, API-shaped (clockify-api.md sections 5 and 6).
+"""Seeded records beyond time tracking, API-shaped (docs/clockify.md, Endpoints and Quirks).
 
 :func:`fill_more` runs once the core dataset is built and gives every workspace a
 :class:`MoreData`: holidays, time-off policies, balances and requests, approval requests
@@ -8,7 +8,7 @@ audit log. The cast is declared in :mod:`tests.emulator.seed_more`.
 
 All randomness comes from its own ``random.Random(SEED_MORE)`` and runs after the core
 builder, so no core id changes. Times follow the API's forms: whole seconds with ``Z`` on
-the core API, nanoseconds on time off, milliseconds on the audit log (section 6).
+the core API, nanoseconds on time off, milliseconds on the audit log.
 """
 
 from __future__ import annotations
@@ -623,7 +623,7 @@ class _MoreMaker:
                     file_id = self.b.ids()
                     file_name = rng.choice(("receipt.png", "Quittung — März.pdf", "发票.jpg"))
                 elif receipt < 0.40:
-                    file_id = None  # some rows carry null instead of "" [CS]
+                    file_id = None  # some rows carry null instead of ""
                 rows.append(
                     {
                         "id": self.b.ids(),
@@ -662,7 +662,7 @@ class _MoreMaker:
                     "description": description,
                     "itemType": "Service" if quantity > 1 else "Product",
                     "quantity": quantity,
-                    # Hundredths of a cent: amount = unitPrice * quantity / 100 [CS].
+                    # Hundredths of a cent: amount = unitPrice * quantity / 100.
                     "unitPrice": unit_price * 100,
                     "amount": unit_price * quantity,
                     "applyTaxes": "TAX1" if spec.tax_percent else "NONE",
@@ -709,7 +709,7 @@ class _MoreMaker:
             "companyId": self.b.ids(),
             "calculationType": "INVOICE_BASED",
             "taxType": "SIMPLE" if spec.tax_percent else "NONE",
-            # Percent x100: 20 % is 2000.0 [CS raw-unit notes].
+            # Percent x100: 20 % is 2000.0.
             "tax": spec.tax_percent * 100,
             "tax2": 0.0,
             "discount": spec.discount_percent * 100,

@@ -1,7 +1,7 @@
-"""The error bodies Clockify sends, as documented in clockify-api.md section 2.
+"""The error bodies Clockify sends (docs/clockify.md, Authentication and errors).
 
-Every error body is ``{"message": str, "code": int}``; ``code`` is a JSON number
-[DISC errors.body-code.is-numeric-not-string]. Routes raise :class:`ApiError` and the
+Every error body is ``{"message": str, "code": int}``; ``code`` is a JSON number.
+Routes raise :class:`ApiError` and the
 server turns it into the response.
 """
 
@@ -36,7 +36,7 @@ class ApiError(Exception):
         return body
 
 
-# --- 401: authentication [DISC auth.401-code-taxonomy] ---------------------------------
+# --- 401: authentication --------------------------------------------------------------
 
 
 def auth_missing_or_multiple() -> ApiError:
@@ -63,7 +63,7 @@ def access_denied() -> ApiError:
 
 
 def not_in_workspace(entity: str) -> ApiError:
-    """A missing or foreign entity id: 400, never 404 [DISC projects.get.deleted-...]."""
+    """A missing or foreign entity id: 400, never 404."""
     return ApiError(400, f"{entity} doesn't belong to Workspace", 501)
 
 
@@ -99,7 +99,7 @@ def invalid_parameter(message: str) -> ApiError:
 
 
 def missing_parameter(name: str) -> ApiError:
-    """A required query parameter that was not sent [PL scheduling...missing-required]."""
+    """A required query parameter that was not sent."""
     return ApiError(
         400,
         f"Required request parameter '{name}' for method parameter type String is not present",
@@ -129,7 +129,7 @@ _FAULT_MESSAGES = {
 
 
 def fault_body(status: int) -> dict[str, Any]:
-    """Body for an injected status; no live 429 body was ever captured (section 4)."""
+    """Body for an injected status; no live 429 body was ever captured (see Rate limits)."""
     try:
         fallback = HTTPStatus(status).phrase
     except ValueError:

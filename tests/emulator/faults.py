@@ -1,6 +1,6 @@
 """Injected faults: rate limits, server errors, dropped and truncated responses.
 
-Section 4 of clockify-api.md: no live 429 body or headers were ever captured, so the
+No live 429 body or headers were ever captured (docs/clockify.md, Rate limits), so the
 emulator sends 429 with and without ``Retry-After`` (seconds or an HTTP-date).
 """
 

@@ -26,7 +26,8 @@ from . import errors, rules
 if TYPE_CHECKING:
     from .server import Emulator
 
-#: Path prefix of each host; the real hosts differ (section 1) but one port serves all.
+#: Path prefix of each host; the real hosts differ (docs/clockify.md, Hosts), but one port
+#: serves all.
 HOST_PREFIXES = {"api": "/api/v1", "reports": "/reports/v1", "auditlog": "/auditlog/v1"}
 
 

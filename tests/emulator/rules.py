@@ -1,6 +1,6 @@
 """Cross-cutting API rules: authentication, parameter conversion and paging.
 
-References are to clockify-api.md: section 2 (auth and errors) and 3 (pagination).
+The behaviour they copy is described in docs/clockify.md (Authentication and errors, Paging).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from . import errors
 
-# --- Authentication (section 2) -------------------------------------------------------
+# --- Authentication ------------------------------------------------------------------
 
 API_KEY_HEADER = "x-api-key"
 ADDON_TOKEN_HEADER = "x-addon-token"
@@ -44,7 +44,7 @@ def credential_of(headers: Mapping[str, str]) -> Credential:
     return present[0]
 
 
-# --- Parameter conversion (Spring semantics; section 2 "Bad param type") --------------
+# --- Parameter conversion (Spring semantics; a bad type is a 400) -------------------
 
 _TRUE = frozenset({"true", "on", "yes", "1"})
 _FALSE = frozenset({"false", "off", "no", "0"})
@@ -103,8 +103,8 @@ def parse_instant(text: str) -> datetime | None:
 def parse_datetime(name: str, value: str) -> datetime:
     """A date-time query parameter (``start``/``end``); malformed is 400 code 3000.
 
-    The live API reads these as wall-clock time in the account's time zone [DISC
-    time-entries.list.window-evaluated...]; the emulator reads them literally (UTC), which
+    The live API reads these as wall-clock time in the account's time zone
+    (docs/clockify.md, Endpoints); the emulator reads them literally (UTC), which
     equals live behaviour for the UTC accounts the tap's tests use.
     """
     parsed = parse_instant(value)
@@ -120,12 +120,12 @@ def parse_datetime(name: str, value: str) -> datetime:
     return parsed
 
 
-# --- Paging (section 3) ---------------------------------------------------------------
+# --- Paging --------------------------------------------------------------------------
 
 DEFAULT_PAGE_SIZE = 50
-#: Clockify support: 5000 on all non-report endpoints [OscarValerock/Clockify-PowerBI#2].
+#: Clockify support: 5000 on all non-report endpoints (docs/clockify.md, Paging).
 MAX_PAGE_SIZE = 5000
-#: Time-off policies and balances: page-size max 200, page max 1000 [OFF/CS].
+#: Time-off policies and balances: page-size max 200, page max 1000.
 TIME_OFF_MAX_PAGE_SIZE = 200
 TIME_OFF_MAX_PAGE = 1000
 LAST_PAGE_HEADER = "Last-Page"
@@ -141,7 +141,7 @@ class Page:
     def slice(self, records: list[Any]) -> tuple[list[Any], bool]:
         """The records on this page and whether it is the last one.
 
-        A page past the end is ``[]`` and last [PL: page 999 returns [] with last-page].
+        A page past the end is ``[]`` and last, as live.
         """
         start = (self.number - 1) * self.size
         return records[start : start + self.size], start + self.size >= len(records)
@@ -183,8 +183,8 @@ def parse_paging(
 def filter_archived(records: list[dict[str, Any]], archived: bool | None) -> list[dict[str, Any]]:
     """``archived`` absent returns both archived and active rows.
 
-    [DISC list.archived-default-returns-both] for projects, clients and tags, although
-    the spec declares ``default: false`` for projects.
+    That is what projects, clients and tags do live, although the spec declares
+    ``default: false`` for projects.
     """
     if archived is None:
         return list(records)

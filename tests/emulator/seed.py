@@ -168,7 +168,7 @@ class ProjectSpec:
     billable: bool = True
     public: bool = False
     color: str = "#03A9F4"
-    duration_ms: bool = False  # serve ``duration`` as a milliseconds string (CS example)
+    duration_ms: bool = False  # serve ``duration`` as a milliseconds string
     budgeted: bool = False
 
 
@@ -282,7 +282,7 @@ class FieldSpec:
 
 
 # ``workspaceDefaultValue`` has no fixed type: string, number, list or null.
-# Entry values are numbers, numeric strings, strings or null (section 6 "Nulls").
+# Entry values are numbers, numeric strings, strings or null (docs/clockify.md, Quirks).
 CUSTOM_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     MAIN: (
         FieldSpec(

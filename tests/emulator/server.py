@@ -281,7 +281,7 @@ class Emulator:
 
 
 def _encode(body: Any) -> bytes:
-    """JSON as UTF-8, non-ASCII kept (section 6: names with unicode and emoji)."""
+    """JSON as UTF-8, non-ASCII kept (names may hold any Unicode, emoji included)."""
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 

@@ -3,8 +3,9 @@
 The server pages a handler's bare list by itself (``@route(..., paged=True)``); lists
 wrapped in an envelope (``{count, requests}``, ``{expenses: {count, expenses}}``...) and
 POST searches that take ``page``/``pageSize`` in the body page here, with the same rules
-(section 3): 1-based pages, a page past the end is ``[]``, ``Last-Page`` where the live
-endpoint sends it, and the emulator's ``ignore_paging`` / ``last_page_header`` switches.
+(docs/clockify.md, Paging): 1-based pages, a page past the end is ``[]``, ``Last-Page``
+where the live endpoint sends it, and the emulator's ``ignore_paging`` /
+``last_page_header`` switches.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Approval requests (clockify-api.md sections 3 and 5).
+"""Approval requests (docs/clockify.md, Endpoints).
 
 Paged with Last-Page. ``status`` filters on the state; ``sort-column``/``sort-order``
-order the list; the user and date parameters are accepted and ignored, as live [DISC].
+order the list; the user and date parameters are accepted and ignored, as live.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def list_approval_requests(emu: Emulator, req: Request) -> list[Record]:
     column = req.enum_arg("sort-column", tuple(SORT_KEYS)) or "START"
     order = req.enum_arg("sort-order", ("ASCENDING", "DESCENDING")) or "ASCENDING"
     for ignored in ("start", "end"):
-        req.datetime_arg(ignored)  # validated, then ignored [DISC]
+        req.datetime_arg(ignored)  # validated, then ignored
     found = [
         a
         for a in emu.data.ws[req.workspace_id].more.approval_requests

@@ -1,4 +1,4 @@
-"""The audit log, on its own host (clockify-api.md sections 1, 3 and 5).
+"""The audit log, on its own host (docs/clockify.md, Hosts, Paging and Endpoints).
 
 ``POST /workspaces/{ws}/audit-log`` with a JSON body: ``actions`` (closed enum, at least
 one), ``authors``, ``start`` and ``end`` are required; ``page`` and ``page-size`` (max 50,

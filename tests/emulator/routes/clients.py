@@ -1,4 +1,4 @@
-"""Clients (clockify-api.md section 5)."""
+"""Clients (docs/clockify.md, Endpoints)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Custom fields (clockify-api.md section 5)."""
+"""Custom fields (docs/clockify.md, Endpoints)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ ENTITY_TYPES = ("TIMEENTRY", "USER")
 
 @route("GET", "/workspaces/{workspaceId}/custom-fields")
 def list_custom_fields(emu: Emulator, req: Request) -> list[Record]:
-    """Every custom field at once: the spec declares page/page-size, live ignores them [DISC]."""
+    """Every custom field at once: the spec declares page/page-size, live ignores them."""
     fields = emu.data.ws[req.workspace_id].custom_fields
     status = req.enum_arg("status", STATUSES)
     entity_types = req.enum_list_arg("entity-type", ENTITY_TYPES)

@@ -1,7 +1,7 @@
-"""Expenses and expense categories (clockify-api.md sections 5 and 6).
+"""Expenses and expense categories (docs/clockify.md, Endpoints and Quirks).
 
 Both lists are envelopes with Last-Page. The expense rows are hydrated (nested category,
-project and task), and ``start``/``end`` are ignored [DISC]. Categories take ``archived``
+project and task), and ``start``/``end`` are ignored. Categories take ``archived``
 with the spec's default of false, so archived ones come only with ``archived=true``.
 """
 
@@ -24,7 +24,7 @@ def list_expenses(emu: Emulator, req: Request) -> Response:
     expenses = emu.data.ws[req.workspace_id].more.expenses
     user_id = req.arg("user-id")
     for ignored in ("start", "end"):
-        req.datetime_arg(ignored)  # validated, then ignored [DISC]
+        req.datetime_arg(ignored)  # validated, then ignored
     found = [e for e in expenses if user_id is None or e["userId"] == user_id]
     daily: dict[str, float] = defaultdict(float)
     for expense in found:

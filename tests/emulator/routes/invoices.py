@@ -1,8 +1,8 @@
-"""Invoices and their payments (clockify-api.md sections 5 and 6).
+"""Invoices and their payments (docs/clockify.md, Endpoints and Quirks).
 
 The list is an envelope ``{invoices, total}`` of summaries; GET by id adds items, taxes
 and discounts. Money is in minor units; tax and discount are percent x100; an item's
-``unitPrice`` is in hundredths of a cent [CS raw-unit notes].
+``unitPrice`` is in hundredths of a cent.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def list_invoices(emu: Emulator, req: Request) -> Response:
 
 @route("GET", "/workspaces/{workspaceId}/invoices/{invoiceId}")
 def get_invoice(emu: Emulator, req: Request) -> Record:
-    """The full invoice; a missing or foreign id is 400, never 404 (section 2)."""
+    """The full invoice; a missing or foreign id is 400, never 404."""
     return _invoice(emu, req)
 
 

@@ -1,4 +1,4 @@
-"""Member profiles (clockify-api.md section 5): one object per user, not a list."""
+"""Member profiles (docs/clockify.md, Endpoints): one object per user, not a list."""
 
 from __future__ import annotations
 

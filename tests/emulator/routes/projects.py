@@ -1,4 +1,4 @@
-"""Projects and their tasks (clockify-api.md section 5)."""
+"""Projects and their tasks (docs/clockify.md, Endpoints)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def list_tasks(emu: Emulator, req: Request) -> list[Record]:
     ws = emu.data.ws[req.workspace_id]
     project_id = req.params["projectId"]
     if ws.project(project_id) is None:
-        # Deleted, never existing and other-workspace ids all look the same (section 2).
+        # Deleted, never existing and other-workspace ids all look the same.
         raise errors.not_in_workspace("Project")
     active = req.bool_arg("is-active")
     tasks = ws.tasks.get(project_id, [])

@@ -1,11 +1,11 @@
-"""Reports host (clockify-api.md section 5 "Reports"), computed from the seeded data.
+"""Reports host (docs/clockify.md, Reports), computed from the seeded data.
 
 Every report is ``POST /workspaces/{ws}/reports/...`` on the reports host; a GET is 405.
 The rules all four share:
 
 * ``dateRangeStart`` and ``dateRangeEnd`` are required. They are read as a wall clock in
-  the body's ``timeZone`` (default: the key owner's zone) whatever suffix they carry
-  [DISC], and the end is inclusive. An entry belongs to the range its start is in.
+  the body's ``timeZone`` (default: the key owner's zone) whatever suffix they carry,
+  and the end is inclusive. An entry belongs to the range its start is in.
 * A range may span at most 366 days, or 31 when the workspace's
   ``featureSubscriptionType`` is ``FREE`` (Tiny Co; a test may flip any workspace).
 * Response timestamps carry the request zone's offset; durations are integer seconds;

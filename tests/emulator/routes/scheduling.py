@@ -1,6 +1,6 @@
-"""Scheduling assignments (clockify-api.md section 5): ``start`` and ``end`` are required.
+"""Scheduling assignments (docs/clockify.md, Endpoints): ``start`` and ``end`` are required.
 
-Without either, 400 code 3001 [PL scheduling...missing-required]. An assignment is listed
+Without either, 400 code 3001. An assignment is listed
 when its ``period`` overlaps the window, so one that spans two windows is in both.
 """
 

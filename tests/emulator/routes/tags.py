@@ -1,4 +1,4 @@
-"""Tags (clockify-api.md section 5)."""
+"""Tags (docs/clockify.md, Endpoints)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Time entries (clockify-api.md section 5 "time entries", section 6 quirks)."""
+"""Time entries (docs/clockify.md, Endpoints and Quirks)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def list_user_time_entries(emu: Emulator, req: Request) -> list[Record]:
     """One user's entries, newest ``timeInterval.start`` first.
 
     ``start`` is inclusive and ``end`` exclusive, both on ``timeInterval.start`` (``start``
-    filters correctly [DISC]). ``hydrated`` is accepted but the flat shape is served.
+    filters correctly live). ``hydrated`` is accepted but the flat shape is served.
     """
     ws = emu.data.ws[req.workspace_id]
     user_id = req.params["userId"]
@@ -59,5 +59,5 @@ def _start_of(entry: Record) -> datetime:
     return parsed
 
 
-# There is no workspace-wide list: only POST (create) is bound, so GET is 405 (section 6).
+# There is no workspace-wide list: only POST (create) is bound, so GET is 405.
 declare("/workspaces/{workspaceId}/time-entries", "POST")

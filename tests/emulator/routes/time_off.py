@@ -1,7 +1,7 @@
-"""Holidays and time off: policies, balances and requests (clockify-api.md sections 3, 5).
+"""Holidays and time off: policies, balances and requests (docs/clockify.md, Endpoints).
 
 Policies and balances cap ``page-size`` at 200 and ``page`` at 1000; the request list is
-a POST search with its page in the body and answers 405 to GET (section 6).
+a POST search with its page in the body and answers 405 to GET.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ if TYPE_CHECKING:
     from ..server import Emulator
 
 POLICY_STATUSES = ("ACTIVE", "ARCHIVED", "ALL")
-#: What the request search accepts in ``statuses``; WITHDRAWN is a 400 [PL].
+#: What the request search accepts in ``statuses``; WITHDRAWN is a 400.
 REQUEST_STATUSES = ("PENDING", "APPROVED", "REJECTED", "ALL")
 
 
 @route("GET", "/workspaces/{workspaceId}/holidays")
 def list_holidays(emu: Emulator, req: Request) -> list[Record]:
-    """Every holiday at once: page/page-size are ignored and no Last-Page is sent [DISC]."""
+    """Every holiday at once: page/page-size are ignored and no Last-Page is sent."""
     holidays = emu.data.ws[req.workspace_id].more.holidays
     assigned_to = req.arg("assigned-to")
     if assigned_to is None:
@@ -55,7 +55,7 @@ def list_policies(emu: Emulator, req: Request) -> list[Record]:
 @route("GET", "/workspaces/{workspaceId}/time-off/balance/policy/{policyId}")
 def list_policy_balances(emu: Emulator, req: Request) -> Response:
     """Envelope ``{balances, count}``; an unknown policy is an empty list, like an unknown
-    user on the per-user route [CS]."""
+    user on the per-user route."""
     balances = emu.data.ws[req.workspace_id].more.time_off_balances.get(req.params["policyId"], [])
     return envelope_page(
         emu,

@@ -1,4 +1,4 @@
-"""Workspace members and user groups (clockify-api.md section 5)."""
+"""Workspace members and user groups (docs/clockify.md, Endpoints)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ ACCOUNT_STATUSES = (
     "LIMITED_DELETED",
 )
 #: Without ``account-statuses`` only these accounts are listed, hiding LIMITED (kiosk)
-#: users [OFF; clockify-api.md section 5 "users"].
+#: users (docs/clockify.md, Endpoints).
 DEFAULT_ACCOUNT_STATUSES = ("ACTIVE", "PENDING_EMAIL_VERIFICATION", "NOT_REGISTERED")
 MEMBERSHIP_VIEWS = ("ALL", "NONE", "WORKSPACE", "PROJECT", "USERGROUP")
 SORT_KEYS = {
@@ -77,7 +77,7 @@ def list_user_groups(emu: Emulator, req: Request) -> list[Record]:
     return emu.data.ws[req.workspace_id].user_groups
 
 
-# Bound live for writes only, so a GET answers 405 rather than 404
-# [GDISC: GET /user-groups/{id} is 405].
+# Bound live for writes only, so a GET answers 405 rather than 404 (docs/clockify.md,
+# Authentication and errors).
 declare("/workspaces/{workspaceId}/users/{userId}", "PUT")
 declare("/workspaces/{workspaceId}/user-groups/{groupId}", "PUT", "DELETE")

@@ -1,4 +1,4 @@
-"""Workspaces and the current user (clockify-api.md section 5)."""
+"""Workspaces and the current user (docs/clockify.md, Endpoints)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ ROLES = ("WORKSPACE_ADMIN", "OWNER", "TEAM_MANAGER", "PROJECT_MANAGER")
 
 @route("GET", "/workspaces")
 def list_workspaces(emu: Emulator, req: Request) -> list[Record]:
-    """Workspaces the credential can see. Not paged: page/page-size are ignored [DISC]."""
+    """Workspaces the credential can see. Not paged: page/page-size are ignored."""
     workspaces = [w for w in emu.data.workspaces if w["id"] in req.visible]
     roles = req.enum_list_arg("roles", ROLES)
     if roles:
