@@ -33,10 +33,10 @@ from tap_clockify.settings import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
     DEFAULT_MAX_RETRIES,
     DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_RETRY_BACKOFF_SECONDS,
     MAX_BACKOFF_SECONDS,
     MAX_PAGE_SIZE,
     resolve_endpoints,
+    retry_backoff_seconds,
 )
 
 if t.TYPE_CHECKING:
@@ -183,17 +183,13 @@ class ClockifyStream(RESTStream[int]):
 
     @property
     def timeout(self) -> int:
-        """Seconds to wait for one response (`request_timeout`).
-
-        A float in truth (Meltano passes decimals, which `requests` cannot take); the SDK
-        annotates it as int.
-        """
-        return t.cast("int", float(self.config.get("request_timeout", DEFAULT_REQUEST_TIMEOUT)))
+        """Seconds to wait for one response (`request_timeout`, whole seconds)."""
+        return int(self.config.get("request_timeout", DEFAULT_REQUEST_TIMEOUT))
 
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
         """Retry-After when Clockify sends it, else exponential backoff with jitter."""
         return RetryPolicy(
-            backoff=float(self.config.get("retry_backoff_seconds", DEFAULT_RETRY_BACKOFF_SECONDS)),
+            backoff=retry_backoff_seconds(self.config),
             max_backoff=MAX_BACKOFF_SECONDS,
             max_rate_limit_wait=float(
                 self.config.get("max_rate_limit_wait_seconds", DEFAULT_MAX_RATE_LIMIT_WAIT),

@@ -21,12 +21,14 @@ DEFAULT_LOOKBACK_DAYS = 14
 #: Scheduling assignments: read a year ahead, in windows of a quarter (streams/scheduling.py).
 DEFAULT_SCHEDULING_HORIZON_DAYS = 365
 SCHEDULING_WINDOW_DAYS = 90
+#: Numeric settings are whole numbers (Meltano 4.4 cannot take decimals from environment
+#: variables), so durations are in whole seconds, or milliseconds where finer steps matter.
 #: Paid plans allow 50 requests/s; staying well under leaves room for other clients.
-DEFAULT_MAX_REQUESTS_PER_SECOND = 10.0
-DEFAULT_REQUEST_TIMEOUT = 60.0
+DEFAULT_MAX_REQUESTS_PER_SECOND = 10
+DEFAULT_REQUEST_TIMEOUT = 60
 DEFAULT_MAX_RETRIES = 8
-DEFAULT_RETRY_BACKOFF_SECONDS = 1.0
-DEFAULT_MAX_RATE_LIMIT_WAIT = 600.0
+DEFAULT_RETRY_BACKOFF_MS = 1000
+DEFAULT_MAX_RATE_LIMIT_WAIT = 600
 #: Exponential backoff never waits longer than this between two attempts.
 MAX_BACKOFF_SECONDS = 60.0
 
@@ -170,7 +172,7 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "max_requests_per_second",
-        th.NumberType(exclusive_minimum=0),
+        th.IntegerType(minimum=1),
         default=DEFAULT_MAX_REQUESTS_PER_SECOND,
         title="Max requests per second",
         description=(
@@ -190,10 +192,10 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "request_timeout",
-        th.NumberType(exclusive_minimum=0),
+        th.IntegerType(minimum=1, maximum=3600),
         default=DEFAULT_REQUEST_TIMEOUT,
         title="Request timeout (seconds)",
-        description=("Seconds to wait for Clockify to answer one request before retrying it."),
+        description="Seconds to wait for Clockify to answer one request before retrying it.",
     ),
     th.Property(
         "max_retries",
@@ -206,18 +208,19 @@ CONFIG_SCHEMA = th.PropertiesList(
         ),
     ),
     th.Property(
-        "retry_backoff_seconds",
-        th.NumberType(exclusive_minimum=0),
-        default=DEFAULT_RETRY_BACKOFF_SECONDS,
-        title="Retry backoff (seconds)",
+        "retry_backoff_ms",
+        th.IntegerType(minimum=1, maximum=60_000),
+        title="Retry backoff (milliseconds)",
         description=(
-            "First wait before a retry when Clockify sends no Retry-After; it doubles on "
-            "each attempt (with jitter), up to 60 seconds."
+            f"First wait before a retry when Clockify sends no Retry-After (default "
+            f"{DEFAULT_RETRY_BACKOFF_MS} ms); it doubles on each attempt (with jitter), up to "
+            f"{MAX_BACKOFF_SECONDS:.0f} seconds. Replaces `retry_backoff_seconds`, which is still "
+            "read when this is not set."
         ),
     ),
     th.Property(
         "max_rate_limit_wait_seconds",
-        th.NumberType(minimum=0),
+        th.IntegerType(minimum=0, maximum=86_400),
         default=DEFAULT_MAX_RATE_LIMIT_WAIT,
         title="Max rate-limit wait (seconds)",
         description=(
@@ -280,6 +283,15 @@ CONFIG_SCHEMA = th.PropertiesList(
         ),
     ),
 ).to_dict()
+
+
+def retry_backoff_seconds(config: t.Mapping[str, t.Any]) -> float:
+    """First retry wait in seconds: `retry_backoff_ms`, else the older `retry_backoff_seconds`."""
+    if config.get("retry_backoff_ms") is not None:
+        return int(config["retry_backoff_ms"]) / 1000
+    if config.get("retry_backoff_seconds") is not None:
+        return float(config["retry_backoff_seconds"])
+    return DEFAULT_RETRY_BACKOFF_MS / 1000
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import typing as t
 from datetime import UTC, datetime
 from urllib.parse import urlparse
 
-from tap_clockify.settings import REGIONS
+from tap_clockify.settings import CONFIG_SCHEMA, REGIONS
 from tap_clockify.streams.reports import validate_report_settings
 
 URL_SETTINGS = ("api_url", "reports_url", "auditlog_url")
@@ -34,7 +34,39 @@ def config_problems(config: t.Mapping[str, t.Any]) -> list[str]:
         problems.append(start_date_problem(config["start_date"]))
     problems.extend(workspace_id_problems(config.get("workspace_ids")))
     problems.extend(validate_report_settings(config))
+    reported = {problem.split(":", 1)[0] for problem in problems if problem}
+    problems.extend(
+        typed_setting_problem(name, config[name], schema)
+        for name, schema in CONFIG_SCHEMA["properties"].items()
+        if config.get(name) is not None and name not in reported
+    )
     return [problem for problem in problems if problem]
+
+
+def typed_setting_problem(name: str, value: t.Any, schema: t.Mapping[str, t.Any]) -> str:
+    """What is wrong with an integer or boolean setting, or '' (other types pass)."""
+    declared = schema.get("type")
+    types = {declared} if isinstance(declared, str) else set(declared or ())
+    if "boolean" in types:
+        return "" if isinstance(value, bool) else f"{name}: expected true or false (got {value!r})"
+    if "integer" not in types:
+        return ""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+        and (low is None or value >= low)
+        and (high is None or value <= high)
+    ):
+        return ""
+    unit = re.search(r"\((\w+)\)$", schema.get("title", ""))
+    expected = "a whole number" + (f" of {unit.group(1)}" if unit else "")
+    if low is not None and high is not None:
+        expected += f" from {low} to {high}"
+    elif low is not None:
+        expected += f", at least {low}"
+    return f"{name}: expected {expected} (got {value!r})"
 
 
 def url_problem(name: str, value: t.Any) -> str:

@@ -60,7 +60,8 @@ def json_types(schema: dict[str, t.Any]) -> set[str]:
 def setting_kind(schema: dict[str, t.Any]) -> str:
     """Meltano's `kind` for one property schema."""
     if schema.get("secret"):
-        return "password"
+        # `kind: password` is deprecated: a secret is a string with `sensitive: true`.
+        return "string"
     if "enum" in schema:
         return "options"
     types = json_types(schema)

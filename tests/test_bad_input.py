@@ -48,6 +48,10 @@ FUTURE = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
         ({"start_date": FUTURE}, ["start_date", "in the past"]),
         ({"workspace_ids": ["acme"]}, ["workspace_ids", "24-character", "'acme'"]),
         ({"page_size": 0}, ["page_size"]),
+        ({"request_timeout": 0.5}, ["request_timeout", "whole number of seconds", "0.5"]),
+        ({"max_requests_per_second": 2.5}, ["max_requests_per_second", "whole number", "2.5"]),
+        ({"retry_backoff_ms": "fast"}, ["retry_backoff_ms", "whole number", "'fast'"]),
+        ({"log_metrics": "yes"}, ["log_metrics", "true or false", "'yes'"]),
     ],
     ids=[
         "empty-key",
@@ -59,6 +63,10 @@ FUTURE = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
         "start-date-in-future",
         "malformed-workspace-id",
         "page-size-zero",
+        "fractional-timeout",
+        "fractional-rate",
+        "backoff-not-a-number",
+        "boolean-as-text",
     ],
 )
 def test_bad_settings_fail_before_any_request(
@@ -156,7 +164,7 @@ def test_unknown_extra_fields_never_crash(emulator: Emulator) -> None:
 def test_an_awkward_api_key_never_leaks(tmp_path: t.Any) -> None:
     """A key with characters that need escaping works, and appears in no output, log or state."""
     with Emulator(api_key=AWKWARD_KEY) as emulator:
-        config = emulator_config(emulator, retry_backoff_seconds=0.01, max_retries=1)
+        config = emulator_config(emulator, retry_backoff_ms=10, max_retries=1)
         ok = run_cli([], config=config, tmp_path=tmp_path, env={"LOGLEVEL": "DEBUG"})
         assert ok.exit_code == 0, ok.stderr[-2000:]
         assert ok.records("time_entries")

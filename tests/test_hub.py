@@ -142,13 +142,20 @@ def test_every_setting_matches_about(definition: dict[str, t.Any]) -> None:
             assert [o["value"] for o in got["options"]] == [o["value"] for o in want["options"]]
 
 
-def test_secrets_are_sensitive_passwords(definition: dict[str, t.Any]) -> None:
+def test_secrets_are_sensitive_strings(definition: dict[str, t.Any]) -> None:
     secrets = [n for n, s in about()["settings"]["properties"].items() if s.get("secret")]
     assert secrets == ["api_key"]
     declared = {setting["name"]: setting for setting in definition["settings"]}
     for name in secrets:
-        assert declared[name]["kind"] == "password"
+        # `kind: password` is deprecated in Meltano: a string marked sensitive.
+        assert declared[name]["kind"] == "string"
         assert declared[name]["sensitive"] is True
+
+
+def test_no_setting_is_decimal(definition: dict[str, t.Any]) -> None:
+    """Meltano 4.4 crashes on a `decimal` setting given as an environment variable."""
+    decimals = [s["name"] for s in definition["settings"] if s["kind"] == "decimal"]
+    assert decimals == []
 
 
 def test_required_settings_are_validated(definition: dict[str, t.Any]) -> None:

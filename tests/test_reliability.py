@@ -28,7 +28,7 @@ TIME_ENTRIES_ROUTE = "/workspaces/{workspaceId}/user/{userId}/time-entries"
 
 def fast_config(emulator: Emulator, **overrides: t.Any) -> dict[str, t.Any]:
     """Settings for fault tests: tiny backoff so retries take milliseconds."""
-    return emulator_config(emulator, retry_backoff_seconds=0.01, **overrides)
+    return emulator_config(emulator, retry_backoff_ms=10, **overrides)
 
 
 def by_key(result: SyncResult) -> dict[tuple[str, tuple], dict[str, t.Any]]:
@@ -144,7 +144,7 @@ def test_a_page_retried_mid_paging_is_emitted_once(emulator: Emulator, clean: di
 
 def test_a_slow_endpoint_past_the_timeout_is_retried(emulator: Emulator, clean: dict) -> None:
     emulator.faults.add(FaultRule("delay", route="/clients", delay=2.0, times=1))
-    faulty = by_key(sync(fast_config(emulator, request_timeout=0.5), streams=STREAMS))
+    faulty = by_key(sync(fast_config(emulator, request_timeout=1), streams=STREAMS))
     assert faulty == clean
 
 

@@ -7,7 +7,7 @@ import typing as t
 
 import pytest
 
-from tap_clockify.settings import resolve_endpoints
+from tap_clockify.settings import resolve_endpoints, retry_backoff_seconds
 from tests.tap_runner import run_cli
 
 ISSUE_SETTINGS = (
@@ -48,6 +48,30 @@ def test_explicit_urls_win_over_region() -> None:
     )
     assert endpoints.api_url == "https://acme.clockify.me/api/v1"
     assert endpoints.reports_url == "https://acme.clockify.me/report/v1"
+
+
+@pytest.mark.parametrize(
+    ("config", "seconds"),
+    [
+        ({}, 1.0),
+        ({"retry_backoff_ms": 250}, 0.25),
+        # Config files written before `retry_backoff_ms` keep their (decimal) seconds.
+        ({"retry_backoff_seconds": 0.01}, 0.01),
+        ({"retry_backoff_ms": 2000, "retry_backoff_seconds": 0.01}, 2.0),
+    ],
+)
+def test_retry_backoff_in_milliseconds_or_the_older_seconds(
+    config: dict[str, t.Any], seconds: float
+) -> None:
+    assert retry_backoff_seconds(config) == seconds
+
+
+def test_numeric_settings_are_whole_numbers(tmp_path: t.Any) -> None:
+    """Meltano cannot pass a decimal setting from the environment, so the tap has none."""
+    result = run_cli(["--about", "--format=json"], tmp_path=tmp_path)
+    properties = json.loads(result.stdout)["settings"]["properties"]
+    numbers = [name for name, schema in properties.items() if "number" in str(schema.get("type"))]
+    assert numbers == []
 
 
 def test_about_markdown_lists_every_setting(tmp_path: t.Any) -> None:
