@@ -8,6 +8,7 @@ import re
 import typing as t
 from functools import cached_property
 from http import HTTPStatus
+from urllib.parse import urljoin, urlsplit
 
 import backoff
 import requests
@@ -23,6 +24,7 @@ from tap_clockify.errors import (
     ApiKeyRejectedError,
     ClockifyRequestError,
     PermissionDeniedError,
+    RedirectRefusedError,
     UnexpectedResponseError,
     WorkspaceAccessError,
 )
@@ -35,6 +37,7 @@ from tap_clockify.settings import (
     DEFAULT_REQUEST_TIMEOUT,
     MAX_BACKOFF_SECONDS,
     MAX_PAGE_SIZE,
+    api_key,
     resolve_endpoints,
     retry_backoff_seconds,
 )
@@ -91,6 +94,9 @@ class ClockifyStream(RESTStream[int]):
     paginator_class: t.ClassVar[type[ClockifyPaginator]] = ClockifyPaginator
     #: What becomes of the stream when a 403 denies a permission (ends the warning).
     when_denied: t.ClassVar[str] = "skipped; the rest of the sync goes on"
+    #: `requests` would re-send `X-Api-Key` to whatever host a redirect names (it strips
+    #: only `Authorization`); a redirect is reported instead (`validate_response`).
+    allow_redirects = False
 
     @property
     def tap(self) -> TapClockify:
@@ -110,7 +116,7 @@ class ClockifyStream(RESTStream[int]):
     @cached_property
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the API key as `X-Api-Key` (never as a query parameter, so URLs stay clean)."""
-        return APIKeyAuthenticator(key="X-Api-Key", value=self.config["api_key"])
+        return APIKeyAuthenticator(key="X-Api-Key", value=api_key(self.config))
 
     @property
     def http_headers(self) -> dict[str, str]:
@@ -224,6 +230,8 @@ class ClockifyStream(RESTStream[int]):
         that say what to fix; any other 4xx carries Clockify's own message.
         """
         status = response.status_code
+        if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
+            raise RedirectRefusedError(self.redirect_message(response))
         if status == HTTPStatus.UNAUTHORIZED:
             msg = (
                 f"the API key was rejected by Clockify ({api_error_text(response)}); "
@@ -259,6 +267,17 @@ class ClockifyStream(RESTStream[int]):
         paginator = getattr(self, "_paginator", None)
         if paginator is not None:
             paginator.check_new_page(response, where=f"{self.name} ({self.path})")
+
+    def redirect_message(self, response: requests.Response) -> str:
+        """One line on a refused redirect, naming where it pointed (scheme and host only)."""
+        target = urlsplit(urljoin(response.url, response.headers.get("Location", "")))
+        where = f"{target.scheme}://{target.netloc}" if target.netloc else "an unknown place"
+        return (
+            f"{self.name}: {response.request.method} {self.path} was answered "
+            f"{response.status_code}, a redirect to {where}; the tap follows no redirects, so "
+            "that the API key is only ever sent to the configured host: check api_url, "
+            "reports_url and auditlog_url (or a proxy or captive portal in the way)"
+        )
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         """Read the endpoint; a 403 for a missing permission skips it with one warning."""

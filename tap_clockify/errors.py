@@ -35,3 +35,7 @@ class RepeatedPageError(ClockifyError):
 
 class RateLimitCeilingError(ClockifyError):
     """Clockify asked for a longer wait than `max_rate_limit_wait_seconds` allows."""
+
+
+class RedirectRefusedError(ClockifyError):
+    """Clockify's host answered with a redirect, which would carry the API key elsewhere."""

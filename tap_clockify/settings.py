@@ -303,6 +303,15 @@ class Endpoints:
     auditlog_url: str
 
 
+def api_key(config: t.Mapping[str, t.Any]) -> str:
+    """The `api_key` setting without surrounding whitespace.
+
+    Keys read from files and secret stores often end in a newline, which no HTTP header
+    may carry; the key itself never contains whitespace.
+    """
+    return str(config.get("api_key") or "").strip()
+
+
 def resolve_endpoints(config: t.Mapping[str, t.Any]) -> Endpoints:
     """Return the base URLs for `config`: explicit URLs win over `region`, then the defaults."""
     region = config.get("region")

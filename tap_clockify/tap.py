@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 import typing as t
 from functools import cached_property
 
@@ -19,6 +20,11 @@ from tap_clockify.streams import STREAM_TYPES
 from tap_clockify.throttle import RequestThrottle
 from tap_clockify.validation import config_problems
 
+if sys.version_info >= (3, 12):
+    from typing import override
+else:
+    from typing_extensions import override
+
 #: Failures the command line reports as one line and exit code 1, without a traceback:
 #: API errors (after retries), network errors, and configuration errors found mid-run.
 REPORTED_ERRORS = (FatalAPIError, RetriableAPIError, requests.RequestException)
@@ -30,21 +36,46 @@ class TapClockify(Tap):
     name = "tap-clockify"
     config_jsonschema = CONFIG_SCHEMA
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Create the tap; then keep the API key out of every log handler."""
-        super().__init__(*args, **kwargs)
-        redaction.install(redaction.SecretRedactor([self.config.get("api_key", "")]))
+    @override
+    def __init__(
+        self,
+        *,
+        config: dict | None = None,
+        validate_config: bool = True,
+        **kwargs: t.Any,
+    ) -> None:
+        """Create the tap, keeping the API key out of every log handler from the start.
+
+        The SDK checks the settings against `config_jsonschema`; `check_config` then puts
+        our clearer messages (one per setting) in front of the schema's.
+        """
+        if isinstance(config, dict):
+            redaction.install(redaction.SecretRedactor([config.get("api_key")]))
+        try:
+            super().__init__(config=config, validate_config=validate_config, **kwargs)
+        except ConfigValidationError as error:
+            self.check_config(schema_errors=list(error.errors or [str(error)]))
+            raise
+        redaction.install(redaction.SecretRedactor([self.config.get("api_key")]))
+        if validate_config:
+            self.check_config()
         if not self.config.get("log_metrics"):
             # The SDK logs a METRIC line per request and partition: noise at INFO for a
             # sync of thousands of users. Our own progress lines replace them.
             logging.getLogger("singer_sdk.metrics").setLevel(logging.WARNING)
 
-    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        """Check the settings before any request: our clear messages first, then the schema."""
+    def check_config(self, schema_errors: list[str] | None = None) -> None:
+        """Raise ConfigValidationError listing our clear problems first, then the schema's.
+
+        A schema error about a setting our own problems already name is left out.
+        """
         problems = config_problems(self.config)
-        if problems and raise_errors:
+        named = {problem.split(":", 1)[0] for problem in problems}
+        problems += [
+            error for error in schema_errors or [] if not any(repr(name) in error for name in named)
+        ]
+        if problems:
             raise ConfigValidationError(problems[0], errors=problems)
-        return problems or super()._validate_config(raise_errors=raise_errors)
 
     @cached_property
     def throttle(self) -> RequestThrottle:

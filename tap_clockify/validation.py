@@ -13,6 +13,8 @@ from tap_clockify.streams.reports import validate_report_settings
 
 URL_SETTINGS = ("api_url", "reports_url", "auditlog_url")
 LOCAL_HOSTS = {"localhost"}
+#: HTTP header values are sent as Latin-1: the API key must be printable within it.
+LATIN_1_MAX = 0xFF
 #: Clockify ids are 24-hex Mongo ObjectIds.
 CLOCKIFY_ID = re.compile(r"[0-9a-fA-F]{24}")
 
@@ -20,12 +22,7 @@ CLOCKIFY_ID = re.compile(r"[0-9a-fA-F]{24}")
 def config_problems(config: t.Mapping[str, t.Any]) -> list[str]:
     """Everything wrong with `config`, each as `setting: what is expected (got …)`."""
     problems: list[str] = []
-    api_key = config.get("api_key")
-    if not isinstance(api_key, str) or not api_key.strip():
-        problems.append(
-            "api_key: expected a Clockify API key (Clockify → Profile settings → API); it is "
-            "missing or empty",
-        )
+    problems.append(api_key_problem(config.get("api_key")))
     region = config.get("region")
     if region and region not in REGIONS:
         problems.append(f"region: expected one of {', '.join(REGIONS)} (got {region!r})")
@@ -67,6 +64,22 @@ def typed_setting_problem(name: str, value: t.Any, schema: t.Mapping[str, t.Any]
     elif low is not None:
         expected += f", at least {low}"
     return f"{name}: expected {expected} (got {value!r})"
+
+
+def api_key_problem(value: t.Any) -> str:
+    """What is wrong with `api_key`, or '' (the key itself never appears in the message)."""
+    expected = "api_key: expected a Clockify API key (Clockify → Profile settings → API)"
+    if not isinstance(value, str):
+        return f"{expected}; it is {'missing' if value is None else 'not text'}"
+    key = value.strip()
+    if not key:
+        return f"{expected}; it is missing or empty"
+    if not all(char.isprintable() and ord(char) <= LATIN_1_MAX for char in key):
+        return (
+            f"{expected}; it contains a character an HTTP header cannot carry (a control "
+            "character, or a letter outside Latin-1): check it was copied whole and alone"
+        )
+    return ""
 
 
 def url_problem(name: str, value: t.Any) -> str:

@@ -122,6 +122,27 @@ def run_cli(
     )
 
 
+def error_lines(result: SyncResult) -> list[str]:
+    """The ERROR lines a CLI run logged."""
+    return [line for line in result.stderr.splitlines() if " ERROR " in f" {line} "]
+
+
+def warning_lines(result: SyncResult) -> list[str]:
+    """The WARNING lines a CLI run logged."""
+    return [line for line in result.stderr.splitlines() if " WARNING " in f" {line} "]
+
+
+def assert_fails_in_one_line(result: SyncResult, *fragments: str, exit_code: int = 1) -> str:
+    """The run failed with `exit_code`, one ERROR line holding each fragment, no traceback."""
+    assert result.exit_code == exit_code, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    lines = error_lines(result)
+    assert len(lines) == 1, result.stderr[-3000:]
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
 def assert_each_emitted_once(
     result: SyncResult,
     streams: t.Iterable[str],

@@ -10,24 +10,10 @@ import pytest
 
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule
-from tests.tap_runner import SyncResult, run_cli, sync
+from tests.tap_runner import assert_fails_in_one_line, run_cli, sync
 
 #: A key full of characters that need escaping in JSON, URLs, shells and regexes.
 AWKWARD_KEY = "k3y/+=&%?#\"'\\<>;|$(ü)*[.]"
-
-
-def error_lines(result: SyncResult) -> list[str]:
-    return [line for line in result.stderr.splitlines() if " ERROR " in f" {line} "]
-
-
-def assert_fails_in_one_line(result: SyncResult, *fragments: str) -> str:
-    assert result.exit_code == 1, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr, result.stderr[-3000:]
-    lines = error_lines(result)
-    assert len(lines) == 1, result.stderr[-3000:]
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    return lines[0]
 
 
 FUTURE = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")

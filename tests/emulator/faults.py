@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("status", "drop", "delay", "truncate")
+KINDS = ("status", "drop", "delay", "truncate", "redirect", "trickle")
 
 
 @dataclass
@@ -23,7 +23,11 @@ class FaultRule:
       * ``"drop"``: close the connection without any response (recorded as status 0);
       * ``"delay"``: sleep ``delay`` seconds, then answer normally;
       * ``"truncate"``: send the real status and headers (full Content-Length) but only
-        the first half of the body, then close the connection.
+        the first half of the body, then close the connection;
+      * ``"redirect"``: answer ``status`` (302 unless set otherwise) with ``Location``
+        pointing at the same path and query under ``location`` (another base URL);
+      * ``"trickle"``: send the real status and headers, then the body one byte every
+        ``delay`` seconds (a server that never times out a read, yet never finishes).
 
     A request matches when ``route`` is None, equals the route template, or is a substring
     of the path (relative to the host base, e.g. ``/workspaces/<id>/clients``), and
@@ -41,6 +45,7 @@ class FaultRule:
     retry_after: str | None = None
     delay: float = 0.0
     body: Any = None
+    location: str | None = None
     #: Matching requests seen so far.
     seen: int = field(default=0, compare=False)
     #: Times this rule has fired.
@@ -51,6 +56,8 @@ class FaultRule:
             raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
         if self.every < 1:
             raise ValueError("every must be >= 1")
+        if self.kind == "redirect" and not self.location:
+            raise ValueError("a redirect needs a location")
 
     def matches(self, method: str, host: str | None, template: str | None, path: str) -> bool:
         """Whether a request falls under this rule (before counting)."""

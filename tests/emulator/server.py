@@ -383,16 +383,27 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(Response(rule.status, _encode(body), fault_headers))
                 emu.log(f"{method} {full_path} -> {rule.status} (fault)")
                 return
+            if rule.kind == "redirect":
+                status = rule.status if 300 <= rule.status < 400 else 302
+                target = str(rule.location).rstrip("/") + self.path
+                entry.status = status
+                self._send(Response(status, b"", {"Location": target}))
+                emu.log(f"{method} {full_path} -> {status} to {target} (fault)")
+                return
             if rule.kind == "delay":
                 time.sleep(rule.delay)
             truncate = rule.kind == "truncate"
 
         response = emu.dispatch(method, host, path, query, lowered, raw_body, resolution)
         entry.status = response.status
-        self._send(response, truncate=truncate)
+        trickle = rule.delay if rule is not None and rule.kind == "trickle" else None
+        self._send(response, truncate=truncate, trickle=trickle)
         emu.log(f"{method} {self.path} -> {response.status}{' (truncated)' if truncate else ''}")
 
-    def _send(self, response: Response, *, truncate: bool = False) -> None:
+    def _send(
+        self, response: Response, *, truncate: bool = False, trickle: float | None = None
+    ) -> None:
+        """Send `response`; cut short (`truncate`) or a byte every `trickle` seconds."""
         payload = response.body if isinstance(response.body, bytes) else _encode(response.body)
         self.send_response(response.status)
         self.send_header("Content-Type", "application/json")
@@ -404,6 +415,16 @@ class _Handler(BaseHTTPRequestHandler):
             # The declared Content-Length stays; the connection ends mid-body.
             self.wfile.write(payload[: len(payload) // 2])
             self.close_connection = True
+        elif trickle is not None:
+            self.close_connection = True
+            for index in range(len(payload)):
+                if self.emulator._server is None:  # stopping
+                    return
+                try:
+                    self.wfile.write(payload[index : index + 1])
+                except OSError:  # the client gave up
+                    return
+                time.sleep(trickle)
         else:
             self.wfile.write(payload)
 
