@@ -18,6 +18,10 @@ REGIONS = ("euc1", "use2", "euw2", "apse2")
 #: Clockify documents 5000 as the largest page of every non-report list endpoint.
 MAX_PAGE_SIZE = 5000
 DEFAULT_LOOKBACK_DAYS = 14
+#: How far back a first run without `start_date` reads where the API needs a start date
+#: (scheduling, reports): a year. Past plans matter less than coming ones, and what
+#: happened is in `time_entries`.
+DEFAULT_HISTORY_DAYS = 365
 #: Scheduling assignments: read a year ahead, in windows of a quarter (streams/scheduling.py).
 DEFAULT_SCHEDULING_HORIZON_DAYS = 365
 SCHEDULING_WINDOW_DAYS = 90

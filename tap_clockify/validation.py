@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from tap_clockify.settings import CONFIG_SCHEMA, REGIONS
 from tap_clockify.streams.reports import validate_report_settings
+from tap_clockify.timestamps import parse_timestamp
 
 URL_SETTINGS = ("api_url", "reports_url", "auditlog_url")
 LOCAL_HOSTS = {"localhost"}
@@ -111,11 +112,9 @@ def is_local(host: str) -> bool:
 def start_date_problem(value: t.Any) -> str:
     """What is wrong with `start_date`, or ''."""
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        moment = parse_timestamp(str(value))
     except ValueError:
         return f"start_date: expected an ISO 8601 date such as 2024-01-01T00:00:00Z (got {value!r})"
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     if moment > datetime.now(UTC):
         return f"start_date: expected a date in the past (got {value!r}, which is in the future)"
     return ""

@@ -6,7 +6,8 @@ import re
 import typing as t
 from datetime import UTC, datetime, timedelta
 
-from tap_clockify.streams.time_entries import OPEN_TIMER_KEY, parse_timestamp
+from tap_clockify.streams.time_entries import OPEN_TIMER_KEY
+from tap_clockify.timestamps import parse_timestamp
 from tests.conftest import emulator_config
 from tests.emulator import Emulator
 from tests.tap_runner import sync

@@ -17,8 +17,9 @@ import requests
 
 from tap_clockify.errors import ClockifyRequestError
 from tap_clockify.streams.reports import READ_UNTIL_KEY
-from tap_clockify.streams.time_entries import OPEN_TIMER_KEY, parse_timestamp
+from tap_clockify.streams.time_entries import OPEN_TIMER_KEY
 from tap_clockify.tap import TapClockify
+from tap_clockify.timestamps import parse_timestamp
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule, iso_duration
 from tests.emulator.routes import reports as report_routes

@@ -7,7 +7,7 @@ import typing as t
 
 from tap_clockify.streams._passes import MultiPassStream
 from tap_clockify.streams._schema import SettingsAwareSchema
-from tap_clockify.streams.time_entries import parse_timestamp
+from tap_clockify.timestamps import parse_timestamp
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

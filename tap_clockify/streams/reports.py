@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 
 from singer_sdk.exceptions import ConfigValidationError
 
-from tap_clockify.errors import ClockifyRequestError, UnexpectedResponseError
+from tap_clockify.errors import ClockifyRequestError
 from tap_clockify.settings import (
+    DEFAULT_HISTORY_DAYS,
     DEFAULT_REPORT_TIME_ZONE,
     DEFAULT_REPORT_WINDOW_DAYS,
     DEFAULT_SUMMARY_GRAIN,
@@ -37,12 +38,8 @@ from tap_clockify.settings import (
 )
 from tap_clockify.streams._passes import MultiPassStream
 from tap_clockify.streams._post import ClockifyPostStream
-from tap_clockify.streams.time_entries import (
-    OpenTimerMemory,
-    format_timestamp,
-    parse_timestamp,
-    resume_point,
-)
+from tap_clockify.streams.time_entries import OpenTimerMemory, resume_point
+from tap_clockify.timestamps import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
     import requests
@@ -50,8 +47,6 @@ if t.TYPE_CHECKING:
 
 #: Partition-state key: the instant up to which every window has been read completely.
 READ_UNTIL_KEY = "read_until"
-#: History read on a first run when `start_date` is not set.
-DEFAULT_REPORT_HISTORY_DAYS = 365
 #: Clockify's cap on `pageSize` in a detailed report; also used for the other report pages.
 MAX_REPORT_PAGE_SIZE = 1000
 #: The longest range a Free-plan workspace may ask one report for.
@@ -280,7 +275,7 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
         floor = parse_timestamp(start_date).astimezone(zone).date() if start_date else None
         read_until = state.get(READ_UNTIL_KEY)
         if read_until is None:
-            return floor or today - timedelta(days=DEFAULT_REPORT_HISTORY_DAYS)
+            return floor or today - timedelta(days=DEFAULT_HISTORY_DAYS)
         first = resume_point(state, read_until, self.config).astimezone(zone).date()
         return max(first, floor) if floor else first
 
@@ -432,7 +427,7 @@ class SummaryReportStream(ReportStream):
     def leaves(self, node: t.Any, path: list[tuple[str, t.Any, t.Any]]) -> Iterator[dict]:
         """The rows under `node`, whose ancestors are `path` (group, id, name)."""
         if not isinstance(node, dict):
-            self.unexpected_node(node)
+            self.unexpected("expected each group to be an object", node)
         groups = self.groups
         level = groups[len(path)]
         path = [*path, (level, node.get("_id", node.get("id")), node.get("name"))]
@@ -458,14 +453,6 @@ class SummaryReportStream(ReportStream):
         row["amount"] = node.get("amount")
         row["amounts"] = node.get("amounts")
         yield row
-
-    def unexpected_node(self, node: t.Any) -> t.NoReturn:
-        """A group that is not an object."""
-        msg = (
-            f"{self.name}: unexpected response from POST {self.path}: expected each group "
-            f"to be an object, got {type(node).__name__}"
-        )
-        raise UnexpectedResponseError(msg)
 
 
 class AttendanceReportStream(ReportStream):

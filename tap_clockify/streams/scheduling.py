@@ -5,16 +5,16 @@ from __future__ import annotations
 import typing as t
 from datetime import UTC, datetime, timedelta
 
-from tap_clockify.settings import DEFAULT_SCHEDULING_HORIZON_DAYS, SCHEDULING_WINDOW_DAYS
+from tap_clockify.settings import (
+    DEFAULT_HISTORY_DAYS,
+    DEFAULT_SCHEDULING_HORIZON_DAYS,
+    SCHEDULING_WINDOW_DAYS,
+)
 from tap_clockify.streams._passes import MultiPassStream
-from tap_clockify.streams.time_entries import format_timestamp, parse_timestamp
+from tap_clockify.timestamps import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
-
-#: How far back a first run reads when `start_date` is empty: past plans matter less than
-#: coming ones (what happened is in `time_entries`), and the API requires a start.
-DEFAULT_SCHEDULING_HISTORY_DAYS = 365
 
 
 def scheduling_windows(
@@ -58,6 +58,6 @@ class SchedulingAssignmentsStream(MultiPassStream):
         if start_date:
             first = parse_timestamp(start_date)
         else:
-            first = today - timedelta(days=DEFAULT_SCHEDULING_HISTORY_DAYS)
+            first = today - timedelta(days=DEFAULT_HISTORY_DAYS)
         horizon = self.config.get("scheduling_horizon_days", DEFAULT_SCHEDULING_HORIZON_DAYS)
         return scheduling_windows(first, today + timedelta(days=int(horizon) + 1))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import typing as t
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from tap_clockify.client import ClockifyStream
 from tap_clockify.settings import DEFAULT_LOOKBACK_DAYS
 from tap_clockify.streams.workspace import UsersStream
+from tap_clockify.timestamps import format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
     from collections.abc import Mapping
+    from datetime import datetime
 
     from singer_sdk.helpers.types import Context
 
@@ -22,17 +24,6 @@ TIME_ZONE_MARGIN = timedelta(days=1)
 #: Partition-state key remembering the earliest timer still running at the last sync, so
 #: that the next sync reaches back to it even when it started before the lookback window.
 OPEN_TIMER_KEY = "open_timer_started_at"
-
-
-def parse_timestamp(value: str) -> datetime:
-    """Parse Clockify's ISO 8601 timestamps (`Z` or an offset, optional fractions)."""
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def format_timestamp(value: datetime) -> str:
-    """Format a filter value the way Clockify documents it: `yyyy-MM-ddTHH:mm:ssZ`."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def resume_point(state: Mapping[str, t.Any], mark: str, config: Mapping[str, t.Any]) -> datetime:
