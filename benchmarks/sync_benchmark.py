@@ -1,112 +1,292 @@
-"""Benchmark: a full sync of the core streams against the emulator, scaled up.
+"""Benchmark: full and incremental syncs against the emulator at a chosen size and latency.
 
-Counts API calls (what Clockify rate-limits) as well as seconds. Run from the repo root:
+Run from the repository root (docs/benchmarks.md explains the options and the figures):
 
-    python -m benchmarks.sync_benchmark --users 200 --entries-per-user 300
+    python -m benchmarks.sync_benchmark --size medium --latency-ms 20
 
-It clones the seeded main workspace's busiest member into `--users` extra members with
-`--entries-per-user` entries each, then syncs at two page sizes and prints one line each.
+It starts the emulator with a workspace of the chosen size, runs the tap as a separate
+process (as Meltano does) for a full sync and then an incremental one from the full sync's
+final state, and prints per run: API calls per stream beside the fewest that could read
+the same data, records, wall time, records/s and peak memory. `--compare-cmd` runs any
+other Singer tap command against the same emulator in the same run and prints ratios.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import copy
-import io
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
 import time
 from collections import Counter
-from datetime import timedelta
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from tap_clockify.tap import TapClockify
+from benchmarks.datasets import SIZES, build_sized_dataset, minimum_calls
 from tests.emulator import Emulator
-from tests.emulator.dataset import format_instant, time_entry_order
 
-CORE_STREAMS = (
-    "workspaces",
-    "users",
-    "user_groups",
-    "clients",
-    "projects",
-    "tasks",
-    "tags",
-    "custom_fields",
-    "time_entries",
-)
+#: The streams the Hub's default tap-clockify (1.0.7) has, and the other core streams.
+HUB_STREAMS = ("workspaces", "users", "clients", "projects", "tasks", "tags", "time_entries")
+CORE_STREAMS = (*HUB_STREAMS, "user_groups", "custom_fields")
 
-
-def scale_up(emulator: Emulator, users: int, entries_per_user: int) -> int:
-    """Add `users` members with `entries_per_user` entries each to the main workspace."""
-    data = emulator.data
-    ws = data.main
-    template_id = max(ws.time_entries, key=lambda uid: len(ws.time_entries[uid]))
-    template_user = ws.user(template_id)
-    template_entry = ws.time_entries[template_id][0]
-    added = 0
-    for n in range(users):
-        user = copy.deepcopy(template_user)
-        user["id"] = data.new_id()
-        user["email"] = f"bench{n}@acme.example"
-        user["name"] = f"Bench User {n}"
-        ws.users.append(user)
-        entries = []
-        for k in range(entries_per_user):
-            start = data.now - timedelta(hours=8 * (k + 1))
-            entry = copy.deepcopy(template_entry)
-            entry.update(id=data.new_id(), userId=user["id"])
-            entry["timeInterval"] = {
-                "start": format_instant(start),
-                "end": format_instant(start + timedelta(hours=1)),
-                "duration": "PT1H",
-            }
-            entry["customFieldValues"] = []
-            entries.append(entry)
-        ws.time_entries[user["id"]] = time_entry_order(entries)
-        added += entries_per_user
-    return added
+#: The stream each emulator route serves (the last path segment names it).
+ROUTE_STREAMS = {
+    "workspaces": "workspaces",
+    "users": "users",
+    "user-groups": "user_groups",
+    "clients": "clients",
+    "projects": "projects",
+    "tasks": "tasks",
+    "tags": "tags",
+    "custom-fields": "custom_fields",
+    "time-entries": "time_entries",
+}
 
 
-def run(emulator: Emulator, page_size: int) -> tuple[int, float, Counter[str]]:
-    """Sync the core streams once; return (records, seconds, API calls by route)."""
-    config = {
-        "api_key": emulator.api_key,
-        "api_url": emulator.api_url,
-        "reports_url": emulator.reports_url,
-        "page_size": page_size,
-        "max_requests_per_second": 10_000,
-    }
-    tap = TapClockify(config=config, parse_env_config=False)
-    for name, stream in tap.streams.items():
-        stream.selected = name in CORE_STREAMS
+@dataclass
+class RunResult:
+    """What one sync cost and produced."""
+
+    label: str
+    seconds: float
+    peak_rss_mb: float
+    exit_code: int
+    calls: Counter[str]
+    records: Counter[str]
+    keys: dict[str, set[int]] = field(default_factory=dict)
+    state: dict | None = None
+
+    @property
+    def total_records(self) -> int:
+        """Records of every stream."""
+        return sum(self.records.values())
+
+
+def stream_of(route: str | None) -> str:
+    """The stream an emulator route template serves."""
+    if not route:
+        return "?"
+    return ROUTE_STREAMS.get(route.rstrip("/").rsplit("/", 1)[-1], route)
+
+
+def select_streams(catalog: dict, wanted: tuple[str, ...]) -> dict:
+    """`catalog` with exactly the `wanted` streams selected."""
+    for entry in catalog["streams"]:
+        chosen = entry["tap_stream_id"] in wanted
+        metadata = entry.setdefault("metadata", [])
+        top = next((m for m in metadata if m.get("breadcrumb") == []), None)
+        if top is None:
+            top = {"breadcrumb": [], "metadata": {}}
+            metadata.append(top)
+        top["metadata"]["selected"] = chosen
+    return catalog
+
+
+def run_tap(
+    command: str,
+    args: list[str],
+    stdout_path: Path,
+) -> tuple[int, float, float]:
+    """Run `command args` with stdout to a file; return (exit code, seconds, peak RSS MB)."""
+    line = f"{command} {' '.join(shlex.quote(a) for a in args)}"
+    with stdout_path.open("wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(line, shell=True, stdout=out, stderr=subprocess.PIPE)
+        assert process.stderr is not None
+        stderr = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        sys.stderr.write(stderr.decode(errors="replace")[-3000:])
+    return process.returncode, seconds, usage.ru_maxrss / 1024
+
+
+def read_output(path: Path, result: RunResult) -> None:
+    """Count records and distinct primary keys per stream; keep the last STATE."""
+    key_fields: dict[str, list[str]] = {}
+    with path.open("rb") as lines:
+        for line in lines:
+            message = json.loads(line)
+            kind = message.get("type")
+            if kind == "RECORD":
+                stream = message["stream"]
+                result.records[stream] += 1
+                record = message["record"]
+                # The record's own id where it has one: taps differ in their key columns.
+                fields = ["id"] if "id" in record else key_fields.get(stream, ["id"])
+                key = tuple(str(record.get(k)) for k in fields)
+                result.keys.setdefault(stream, set()).add(hash(key))
+            elif kind == "SCHEMA":
+                key_fields[message["stream"]] = message.get("key_properties") or ["id"]
+            elif kind == "STATE":
+                result.state = message["value"]
+
+
+def sync(
+    emulator: Emulator,
+    label: str,
+    phase: str,
+    command: str,
+    streams: tuple[str, ...],
+    workdir: Path,
+    state: dict | None,
+) -> RunResult:
+    """Discover, select `streams`, sync once (from `state` when given) and measure it."""
+    slug = "".join(c if c.isalnum() else "-" for c in label)
+    config_path = workdir / "config.json"
+    catalog_path = workdir / f"{slug}-catalog.json"
+    if not catalog_path.exists():
+        discovered = workdir / f"{slug}-discover.json"
+        code, _, _ = run_tap(command, ["--config", str(config_path), "--discover"], discovered)
+        if code:
+            sys.exit(f"{label}: discovery failed (exit {code})")
+        catalog = select_streams(json.loads(discovered.read_text()), streams)
+        catalog_path.write_text(json.dumps(catalog))
+    args = ["--config", str(config_path), "--catalog", str(catalog_path)]
+    if state is not None:
+        state_path = workdir / f"{slug}-state.json"
+        state_path.write_text(json.dumps(state))
+        args += ["--state", str(state_path)]
     emulator.reset_log()
-    output = io.StringIO()
-    started = time.perf_counter()
-    with contextlib.redirect_stdout(output):
-        tap.sync_all()
-    seconds = time.perf_counter() - started
-    records = output.getvalue().count('"type":"RECORD"')
-    return records, seconds, Counter(r.route or "?" for r in emulator.requests)
+    output = workdir / f"{slug}-output.jsonl"
+    code, seconds, rss = run_tap(command, args, output)
+    calls = Counter(stream_of(r.route) for r in emulator.requests)
+    result = RunResult(f"{label} {phase}", seconds, rss, code, calls, Counter())
+    read_output(output, result)
+    output.unlink()
+    return result
+
+
+def print_table(
+    results: list[RunResult],
+    minimum: dict[str, int],
+    streams: tuple[str, ...],
+) -> None:
+    """Per stream: calls (and the minimum) and records of each run; then the totals."""
+    head = f"{'stream':<14} {'min calls':>9}" + "".join(f" | {r.label[:24]:>24}" for r in results)
+    print(head)
+    print(f"{'':<14} {'':>9}" + "".join(f" | {'calls':>9} {'records':>14}" for _ in results))
+    print("-" * len(head))
+    for stream in streams:
+        cells = "".join(
+            f" | {r.calls.get(stream, 0):>9,} {r.records.get(stream, 0):>14,}" for r in results
+        )
+        print(f"{stream:<14} {minimum.get(stream, 0):>9,}" + cells)
+    print("-" * len(head))
+    total_min = sum(minimum.get(s, 0) for s in streams)
+    print(
+        f"{'total':<14} {total_min:>9,}"
+        + "".join(f" | {sum(r.calls.values()):>9,} {r.total_records:>14,}" for r in results)
+    )
+    rows = {
+        "wall time (s)": lambda r: f"{r.seconds:.2f}",
+        "records/s": lambda r: f"{r.total_records / r.seconds:,.0f}",
+        "peak RSS (MB)": lambda r: f"{r.peak_rss_mb:,.0f}",
+        "exit code": lambda r: str(r.exit_code),
+    }
+    for name, cell in rows.items():
+        print(f"{name:<24}" + "".join(f" | {cell(r):>24}" for r in results))
+
+
+def print_ratios(ours: RunResult, other: RunResult, streams: tuple[str, ...]) -> None:
+    """Wall time and API calls of `ours` relative to `other`, and whether outputs agree."""
+    same = all(ours.keys.get(s, set()) == other.keys.get(s, set()) for s in streams)
+    print(
+        f"{ours.label} / {other.label}: wall time {ours.seconds / other.seconds:.2f}, "
+        f"API calls {sum(ours.calls.values()) / max(1, sum(other.calls.values())):.2f}, "
+        f"same records (by primary key): {'yes' if same else 'NO'}"
+    )
+    if not same:
+        for stream in streams:
+            a, b = ours.keys.get(stream, set()), other.keys.get(stream, set())
+            if a != b:
+                print(f"  {stream}: {len(a - b)} only in {ours.label}, {len(b - a)} only in other")
 
 
 def main() -> None:
-    """Parse arguments, scale the dataset, run the syncs and print the figures."""
+    """Parse arguments, start the emulator, run the syncs and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--entries-per-user", type=int, default=300)
-    parser.add_argument("--page-sizes", type=int, nargs="+", default=[50, 5000])
+    parser.add_argument("--size", choices=sorted(SIZES), default="small")
+    parser.add_argument("--latency-ms", type=float, default=20.0, help="per request")
+    parser.add_argument(
+        "--streams",
+        choices=("hub", "core"),
+        default="hub",
+        help="hub: the seven streams of the Hub's tap 1.0.7; core: also user_groups, fields",
+    )
+    parser.add_argument(
+        "--tap-cmd",
+        default=f"{shlex.quote(sys.executable)} -m tap_clockify",
+        help="the command that runs this tap (default: this Python's tap_clockify)",
+    )
+    parser.add_argument("--label", default="tap-clockify", help="name of --tap-cmd's column")
+    parser.add_argument(
+        "--compare-cmd",
+        action="append",
+        default=[],
+        help="another Singer tap command to run against the same emulator (repeatable)",
+    )
+    parser.add_argument("--no-incremental", action="store_true", help="full syncs only")
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=JSON",
+        help="extra tap setting, e.g. max_requests_per_second=50 (value parsed as JSON)",
+    )
     args = parser.parse_args()
-    with Emulator() as emulator:
-        added = scale_up(emulator, args.users, args.entries_per_user)
-        total_entries = len(emulator.data.all_time_entries())
-        print(f"dataset: +{args.users} users, +{added:,} entries ({total_entries:,} in all)")
-        for page_size in args.page_sizes:
-            records, seconds, calls = run(emulator, page_size)
-            entry_calls = calls["/workspaces/{workspaceId}/user/{userId}/time-entries"]
-            print(
-                f"page_size={page_size}: {records:,} records in {seconds:.2f} s "
-                f"({records / seconds:,.0f} records/s), {sum(calls.values()):,} API calls "
-                f"({entry_calls:,} for time entries)",
-            )
+    streams = HUB_STREAMS if args.streams == "hub" else CORE_STREAMS
+    size = SIZES[args.size]
+    dataset = build_sized_dataset(size)
+    emulator = Emulator(dataset=dataset)
+    emulator.latency = args.latency_ms / 1000
+    commands = [(args.label, args.tap_cmd)] + [
+        (f"compare{n + 1}" if len(args.compare_cmd) > 1 else "compare", cmd)
+        for n, cmd in enumerate(args.compare_cmd)
+    ]
+    with emulator, tempfile.TemporaryDirectory(prefix="tap-clockify-bench-") as tmp:
+        workdir = Path(tmp)
+        workspace_id = dataset.main.id
+        config = {
+            "api_key": emulator.api_key,
+            "api_url": emulator.api_url,
+            "reports_url": emulator.reports_url,
+            "auditlog_url": emulator.auditlog_url,
+            "workspace_ids": [workspace_id],
+            # The Hub's tap names its one workspace `workspace`.
+            "workspace": workspace_id,
+        }
+        for setting in args.setting:
+            name, _, value = setting.partition("=")
+            config[name] = json.loads(value)
+        (workdir / "config.json").write_text(json.dumps(config))
+        minimum = minimum_calls(dataset.main)
+        print(
+            f"dataset {args.size}: 1 workspace, {size.members:,} members, {size.projects:,} "
+            f"projects, {size.tasks:,} tasks, {size.time_entries:,} time entries; "
+            f"latency {args.latency_ms:g} ms per request\n"
+        )
+        full_results: list[RunResult] = []
+        for phase in ("full", "incremental"):
+            if phase == "incremental" and args.no_incremental:
+                break
+            results = []
+            for label, command in commands:
+                state = None
+                if phase == "incremental":
+                    state = next(r.state for r in full_results if r.label == f"{label} full")
+                results.append(sync(emulator, label, phase, command, streams, workdir, state))
+            print(f"== {phase} sync ==")
+            print_table(results, minimum if phase == "full" else {}, streams)
+            for other in results[1:]:
+                print_ratios(results[0], other, streams)
+            print()
+            if phase == "full":
+                full_results = results
 
 
 if __name__ == "__main__":

@@ -45,6 +45,8 @@ class RecordedRequest:
     status: int  # 0 for a dropped connection
     headers: dict[str, str]
     full_path: str  # with the host prefix, e.g. "/api/v1/workspaces/<id>/clients"
+    #: ``time.monotonic()`` when the request arrived (rates are measured from these).
+    at: float = 0.0
 
 
 class Emulator:
@@ -76,6 +78,8 @@ class Emulator:
         self.ignore_paging = False
         self.api_keys: dict[str, list[str] | None] = {api_key: None}
         self.addon_tokens: dict[str, list[str] | None] = {}
+        #: Seconds every request waits before it is answered, like a distant server.
+        self.latency = 0.0
         #: Tracebacks of handler crashes (answered 500); a test can assert it is empty.
         self.handler_errors: list[str] = []
         self.verbose = verbose
@@ -364,8 +368,11 @@ class _Handler(BaseHTTPRequestHandler):
                 for name, value in headers.items()
             },
             full_path=full_path,
+            at=time.monotonic(),
         )
         emu.record(entry)
+        if emu.latency:
+            time.sleep(emu.latency)
 
         rule = emu.faults.pick(method, host, resolution.template, path)
         truncate = False
