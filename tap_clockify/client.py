@@ -30,7 +30,7 @@ from tap_clockify.errors import (
 )
 from tap_clockify.pagination import ClockifyPaginator
 from tap_clockify.progress import EmittedRecordCounter
-from tap_clockify.retries import RetryPolicy, describe_failure
+from tap_clockify.retries import RetryPolicy, describe_failure, retry_after_seconds
 from tap_clockify.settings import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
     DEFAULT_MAX_RETRIES,
@@ -165,18 +165,31 @@ class ClockifyStream(RESTStream[int]):
         return {}
 
     def request_decorator(self, func: RequestFunc) -> RequestFunc:
-        """Retry failed attempts (see RETRIABLE_ERRORS); each attempt passes the throttle.
+        """Retry failed attempts (see RETRIABLE_ERRORS); each attempt waits its turn.
 
-        Built here rather than by the SDK so that backoff itself logs nothing: our
-        `backoff_handler` logs each wait once, and the CLI reports a final failure once.
+        Every attempt passes the workspace's rate limit, which a 429 slows down and each
+        success speeds up again. Built here rather than by the SDK so that backoff itself
+        logs nothing: our `backoff_handler` logs each wait once, and the CLI reports a
+        final failure once.
         """
-        throttle = self.tap.throttle
+        rate_limit = self.tap.rate_limit
         progress = self.tap.progress
 
-        def throttled(*args: t.Any, **kwargs: t.Any) -> requests.Response:
-            throttle.wait()
+        def paced(
+            prepared_request: requests.PreparedRequest, context: Context | None
+        ) -> requests.Response:
+            workspace = workspace_in_path(prepared_request.path_url or "") or ""
+            rate_limit.wait(workspace)
             progress.count_call(self.name)
-            return func(*args, **kwargs)
+            try:
+                response = func(prepared_request, context)
+            except RetriableAPIError as error:
+                failed = error.response
+                if failed is not None and failed.status_code == HTTPStatus.TOO_MANY_REQUESTS:
+                    self.slow_down(workspace, failed)
+                raise
+            rate_limit.succeeded(workspace)
+            return response
 
         return backoff.on_exception(
             self.backoff_wait_generator,
@@ -185,7 +198,19 @@ class ClockifyStream(RESTStream[int]):
             on_backoff=self.backoff_handler,
             jitter=self.backoff_jitter,
             logger=None,
-        )(throttled)
+        )(paced)
+
+    def slow_down(self, workspace: str, response: requests.Response) -> None:
+        """Clockify's 429: slow the workspace's pace (logged at its first slowdown)."""
+        rate_limit = self.tap.rate_limit
+        rate = rate_limit.throttled(workspace, retry_after_seconds(response))
+        if rate_limit.slowdowns(workspace) == 1:
+            self.logger.warning(
+                "Clockify's rate limit (429) reached in workspace %s: slowing to %g "
+                "requests/s, then speeding up again gradually",
+                workspace or "(none)",
+                rate,
+            )
 
     @property
     def timeout(self) -> int:

@@ -27,8 +27,9 @@ DEFAULT_SCHEDULING_HORIZON_DAYS = 365
 SCHEDULING_WINDOW_DAYS = 90
 #: Numeric settings are whole numbers (Meltano 4.4 cannot take decimals from environment
 #: variables), so durations are in whole seconds, or milliseconds where finer steps matter.
-#: Paid plans allow 50 requests/s; staying well under leaves room for other clients.
-DEFAULT_MAX_REQUESTS_PER_SECOND = 10
+#: Clockify allows 50 requests/s per workspace on paid plans; the tap runs at that pace
+#: and slows down by itself when Clockify answers 429 (tap_clockify/ratelimit.py).
+DEFAULT_MAX_REQUESTS_PER_SECOND = 50
 DEFAULT_REQUEST_TIMEOUT = 60
 DEFAULT_MAX_RETRIES = 8
 DEFAULT_RETRY_BACKOFF_MS = 1000
@@ -180,8 +181,10 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=DEFAULT_MAX_REQUESTS_PER_SECOND,
         title="Max requests per second",
         description=(
-            "Client-side throttle shared by all streams. Clockify allows 50 requests/s on "
-            "paid plans (far fewer on new free workspaces)."
+            "Most requests per second sent to one workspace. The default is Clockify's "
+            "documented limit on paid plans; when Clockify answers 429 (free plans allow "
+            "far fewer) the tap slows down by itself and speeds up again gradually. Set it "
+            "lower to leave room for other clients that share the API key."
         ),
     ),
     th.Property(

@@ -15,9 +15,9 @@ from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, Retriabl
 
 from tap_clockify import redaction
 from tap_clockify.progress import SyncProgress
+from tap_clockify.ratelimit import ClockifyRateLimit
 from tap_clockify.settings import CONFIG_SCHEMA, DEFAULT_MAX_REQUESTS_PER_SECOND
 from tap_clockify.streams import STREAM_TYPES
-from tap_clockify.throttle import RequestThrottle
 from tap_clockify.validation import config_problems
 
 if sys.version_info >= (3, 12):
@@ -78,10 +78,10 @@ class TapClockify(Tap):
             raise ConfigValidationError(problems[0], errors=problems)
 
     @cached_property
-    def throttle(self) -> RequestThrottle:
-        """The one request throttle every stream of this run shares."""
+    def rate_limit(self) -> ClockifyRateLimit:
+        """The per-workspace rate limit every stream of this run shares."""
         rate = self.config.get("max_requests_per_second", DEFAULT_MAX_REQUESTS_PER_SECOND)
-        return RequestThrottle(float(rate))
+        return ClockifyRateLimit(float(rate))
 
     @cached_property
     def progress(self) -> SyncProgress:
