@@ -114,7 +114,7 @@ def test_a_429_logs_the_slowdown_once_per_workspace(
     emulator.add_fault(
         FaultRule("status", status=429, route="/user/", every=2, times=3, retry_after=retry_after)
     )
-    config = emulator_config(emulator, retry_backoff_seconds=0.01, page_size=20)
+    config = emulator_config(emulator, retry_backoff_ms=10, page_size=20)
     run(config, STREAMS)
     lines = [r.getMessage() for r in caplog.records if "slowing to" in r.getMessage()]
     assert lines
