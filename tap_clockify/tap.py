@@ -31,9 +31,12 @@ REPORTED_ERRORS = (FatalAPIError, RetriableAPIError, requests.RequestException)
 
 
 class TapClockify(Tap):
-    """Singer tap for Clockify: workspace entities, time entries, time off, reports."""
+    """Singer tap for Clockify: time entries, projects, users, time off, invoices and reports."""
 
     name = "tap-clockify"
+    #: The distribution on PyPI (`tap-clockify` there is another project); the SDK reads
+    #: this package's version and Python classifiers for `--version` and `--about`.
+    package_name = "singer-tap-clockify"
     config_jsonschema = CONFIG_SCHEMA
 
     @override

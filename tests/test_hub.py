@@ -106,11 +106,19 @@ def test_hub_definition_passes_hub_validation(hub: dict[str, t.Any]) -> None:
 
 def test_hub_definition_names_the_published_package(hub: dict[str, t.Any]) -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert hub["name"] == about()["name"] == project["name"]
+    # The plugin and command are `tap-clockify`; the distribution has a name of its own,
+    # since `tap-clockify` on PyPI is another project.
+    assert hub["name"] == about()["name"] == "tap-clockify"
+    assert project["name"] == "singer-tap-clockify"
     assert hub["pip_url"] == project["name"]
     assert hub["executable"] in project["scripts"]
     assert hub["repo"] == project["urls"]["Repository"]
     assert hub["supported_python_versions"] == about()["supported_python_versions"]
+
+
+def test_one_description_everywhere(definition: dict[str, t.Any]) -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert definition["description"] == project["description"] == about()["description"]
 
 
 def test_identity_and_capabilities(definition: dict[str, t.Any]) -> None:

@@ -68,14 +68,19 @@ def test_file_names_carry_name_and_version(dist: dict[str, Path]) -> None:
 
 def test_wheel_metadata(dist: dict[str, Path]) -> None:
     meta = wheel_metadata(dist["wheel"])
-    assert meta["Name"] == "tap-clockify"
+    # `tap-clockify` on PyPI is another project; the command keeps that name.
+    assert meta["Name"] == "singer-tap-clockify"
     assert meta["Version"] == PROJECT["version"]
     assert meta["License-Expression"] == "Apache-2.0"
     assert meta["Requires-Python"] == ">=3.11"
     classifiers = meta.get_all("Classifier") or []
-    for version in ("3.11", "3.12", "3.13"):
+    for version in ("3.11", "3.12", "3.13", "3.14"):
         assert f"Programming Language :: Python :: {version}" in classifiers
     assert set(classifiers) == set(PROJECT["classifiers"])
+    # PEP 639: the license expression replaces the deprecated `License ::` classifiers.
+    assert not [c for c in classifiers if c.startswith("License ::")]
+    urls = dict(url.split(", ", 1) for url in meta.get_all("Project-URL") or [])
+    assert {"Homepage", "Repository", "Documentation", "Changelog", "Issues"} <= set(urls)
     requires = meta.get_all("Requires-Dist") or []
     assert any(r.startswith("singer-sdk") for r in requires)
     assert meta["Description-Content-Type"] == "text/markdown"
@@ -98,9 +103,10 @@ def test_wheel_contents(dist: dict[str, Path]) -> None:
 
 def test_sdist_contents(dist: dict[str, Path]) -> None:
     with tarfile.open(dist["sdist"]) as archive:
-        top = f"tap_clockify-{PROJECT['version']}/"
+        top = f"{PROJECT['name'].replace('-', '_')}-{PROJECT['version']}/"
         names = {n.removeprefix(top) for n in archive.getnames()}
-    for required in ("pyproject.toml", "README.md", "LICENSE", "meltano.yml", "PKG-INFO",
+    for required in ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "meltano.yml",
+                     "PKG-INFO",
                      "tap_clockify/tap.py", "tests/conftest.py",
                      "hub/extractors/tap-clockify/tap-clockify.yml"):  # fmt: skip
         assert required in names, f"{required} missing from the sdist"
@@ -125,6 +131,17 @@ def test_wheel_installs_and_runs_in_a_clean_venv(dist: dict[str, Path], tmp_path
         [executable, "--version"], check=True, capture_output=True, text=True, timeout=60
     )
     assert version.stdout.startswith(f"tap-clockify v{PROJECT['version']}, Meltano SDK v0.54")
+    about = subprocess.run(
+        [executable, "--about", "--format", "json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    info = json.loads(about.stdout)
+    assert info["version"] == PROJECT["version"]
+    assert info["description"] == PROJECT["description"]
+    assert "3.11" in info["supported_python_versions"]
 
     # Discovery reads the packaged schemas and needs no network; it must find every
     # stream the checkout does.
