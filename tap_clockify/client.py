@@ -5,6 +5,7 @@ from __future__ import annotations
 import decimal
 import logging
 import re
+import sys
 import typing as t
 from functools import cached_property
 from http import HTTPStatus
@@ -22,6 +23,7 @@ from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 from tap_clockify import schemas
 from tap_clockify.errors import (
     ApiKeyRejectedError,
+    CatalogError,
     ClockifyRequestError,
     PermissionDeniedError,
     RedirectRefusedError,
@@ -42,15 +44,24 @@ from tap_clockify.settings import (
     retry_backoff_seconds,
 )
 
+if sys.version_info >= (3, 12):
+    from typing import override
+else:
+    from typing_extensions import override
+
 if t.TYPE_CHECKING:
     from collections.abc import Generator
 
     from backoff.types import Details
+    from singer_sdk.singerlib import Catalog
     from singer_sdk.streams.rest import RequestFunc
 
     from tap_clockify.tap import TapClockify
 
 Host = t.Literal["api", "reports", "auditlog"]
+
+#: The Singer replication method that re-reads a stream in full.
+REPLICATION_FULL_TABLE = "FULL_TABLE"
 
 #: Failures worth another attempt: throttling and server errors (raised as
 #: RetriableAPIError by `validate_response`, bad bodies included), timeouts, dropped
@@ -102,6 +113,35 @@ class ClockifyStream(RESTStream[int]):
     def tap(self) -> TapClockify:
         """The tap this stream belongs to."""
         return t.cast("TapClockify", self._tap)
+
+    @override
+    def apply_catalog(self, catalog: Catalog) -> None:
+        """Take the catalog's choices, refusing a replication key the stream cannot use.
+
+        Bookmarks are read as timestamps of the stream's own replication key; another
+        column (a description, a name) would be stored as the bookmark and break every
+        later run.
+        """
+        supported = self.replication_key
+        super().apply_catalog(catalog)
+        if self.replication_key in (None, supported):
+            return
+        expected = (
+            f"{supported!r}, or none with FULL_TABLE"
+            if supported
+            else "none: the stream is re-read in full on every run"
+        )
+        msg = (
+            f"catalog: {self.name}: replication-key {self.replication_key!r} is not "
+            f"supported; expected {expected}"
+        )
+        raise CatalogError(msg)
+
+    def resume_state(self, context: Context | None) -> dict[str, t.Any]:
+        """The partition's state to resume from: empty when the catalog asks for FULL_TABLE."""
+        if self.replication_method == REPLICATION_FULL_TABLE:
+            return {}
+        return self.get_context_state(context)
 
     @property
     def url_base(self) -> str:

@@ -39,3 +39,15 @@ class RateLimitCeilingError(ClockifyError):
 
 class RedirectRefusedError(ClockifyError):
     """Clockify's host answered with a redirect, which would carry the API key elsewhere."""
+
+
+class InputError(Exception):
+    """A catalog or state the tap cannot use; the message names the file, stream and key."""
+
+
+class CatalogError(InputError):
+    """The catalog asks for something a stream cannot do."""
+
+
+class StateError(InputError):
+    """The state holds a value the tap cannot resume from."""

@@ -14,6 +14,7 @@ from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
 
 from tap_clockify import redaction
+from tap_clockify.errors import InputError
 from tap_clockify.progress import SyncProgress
 from tap_clockify.ratelimit import ClockifyRateLimit
 from tap_clockify.settings import CONFIG_SCHEMA, DEFAULT_MAX_REQUESTS_PER_SECOND
@@ -80,6 +81,21 @@ class TapClockify(Tap):
         if problems:
             raise ConfigValidationError(problems[0], errors=problems)
 
+    @override
+    def setup_mapper(self) -> None:
+        """Map every stream, also those a hand-trimmed catalog leaves out.
+
+        A catalog may hold `tasks` without `projects` or `workspaces`: the parents are
+        still read for their children's context (not emitted, as they are not selected),
+        and the SDK needs a stream map for each stream it reads.
+        """
+        super().setup_mapper()
+        for stream in self.streams.values():
+            if stream.name not in self.mapper.stream_maps:
+                self.mapper.register_raw_stream_schema(
+                    stream.name, stream.schema, stream.primary_keys
+                )
+
     @cached_property
     def rate_limit(self) -> ClockifyRateLimit:
         """The per-workspace rate limit every stream of this run shares."""
@@ -122,6 +138,8 @@ def _report_errors_in_one_line(
         except ConfigValidationError as error:
             for problem in error.errors or [str(error)]:
                 logger.error("Configuration error: %s", problem)
+        except InputError as error:
+            logger.error("%s", error)
         except REPORTED_ERRORS as error:
             logger.error("Sync failed: %s", error)  # one line, no traceback
         raise SystemExit(1)

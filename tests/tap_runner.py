@@ -88,20 +88,18 @@ def run_cli(
     *,
     config: dict[str, t.Any] | None = None,
     state: dict[str, t.Any] | None = None,
+    catalog: dict[str, t.Any] | None = None,
     tmp_path: Path,
     env: dict[str, str] | None = None,
     timeout: float = 120,
 ) -> SyncResult:
     """Run `tap-clockify` as a subprocess, the way Meltano does, and parse its stdout."""
     command = [sys.executable, "-m", "tap_clockify", *args]
-    if config is not None:
-        config_path = tmp_path / "config.json"
-        config_path.write_text(json.dumps(config))
-        command += ["--config", str(config_path)]
-    if state is not None:
-        state_path = tmp_path / "state.json"
-        state_path.write_text(json.dumps(state))
-        command += ["--state", str(state_path)]
+    for option, value in (("config", config), ("state", state), ("catalog", catalog)):
+        if value is not None:
+            path = tmp_path / f"{option}.json"
+            path.write_text(json.dumps(value))
+            command += [f"--{option}", str(path)]
     process = subprocess.run(
         command,
         capture_output=True,

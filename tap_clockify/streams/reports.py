@@ -282,7 +282,7 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
     def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """One pass per window of the plan; the window travels in the body, not the query."""
         self._started = datetime.now(UTC)
-        for window in self.plan(self.get_context_state(context), self._started):
+        for window in self.plan(self.resume_state(context), self._started):
             self._window = window
             yield {}
         self._window = None

@@ -85,7 +85,7 @@ class TimeEntriesStream(OpenTimerMemory):
 
     def request_window_start(self, context: Context | None) -> datetime | None:
         """The earliest start to ask for in this partition; None reads all history."""
-        state = self.get_context_state(context)
+        state = self.resume_state(context)
         start_date = self.config.get("start_date")
         floor = parse_timestamp(start_date) if start_date else None
         bookmark = state.get("replication_key_value")
