@@ -75,6 +75,12 @@ RETRIABLE_ERRORS = (
     requests.exceptions.ContentDecodingError,
 )
 
+#: The replication method of streams read whole on every run.
+REPLICATION_FULL_TABLE = "FULL_TABLE"
+
+#: The replication method of streams read whole on every run.
+REPLICATION_FULL_TABLE = "FULL_TABLE"
+
 #: SDK log lines that are noise per partition, or repeat what the CLI reports once.
 QUIET_SDK_MESSAGES = ("Beginning sync of", "An unhandled error occurred while syncing")
 
@@ -108,6 +114,9 @@ class ClockifyStream(RESTStream[int]):
     #: `requests` would re-send `X-Api-Key` to whatever host a redirect names (it strips
     #: only `Authorization`); a redirect is reported instead (`validate_response`).
     allow_redirects = False
+    #: Whether a 403 leaves records out (False where it only leaves out their detail):
+    #: if so, the stream's rows are not retired this run.
+    denial_leaves_out_records: t.ClassVar[bool] = True
 
     @property
     def tap(self) -> TapClockify:
@@ -345,15 +354,44 @@ class ClockifyStream(RESTStream[int]):
         )
 
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
-        """Read the endpoint; a 403 for a missing permission skips it with one warning."""
+        """Read the endpoint; a 403 for a missing permission skips it with one warning.
+
+        Each read is reported to the run's `TableVersions`: a read never finished, or
+        skipped after a 403, keeps the stream's rows in the loader.
+        """
         parent = t.cast("str | None", getattr(self.parent_stream_type, "name", None))
         self.tap.progress.partition_started(self.name, context, parent)
+        versions = self.tap.table_versions
+        versions.read_started(self.name)
         try:
             for record in super().request_records(context):
                 self.check_record(record)
                 yield record
         except PermissionDeniedError as error:
+            if self.denial_leaves_out_records:
+                versions.read_incomplete(self.name, "a 403 skipped part of it")
             self.tap.warn_once(f"{error}: {self.when_denied}")
+        versions.read_finished(self.name)
+
+    @property
+    def retires_missing_rows(self) -> bool:
+        """Whether rows this stream no longer returns are retired (docs/deletions.md).
+
+        True for full-table streams: each run reads them whole. A stream that reads only
+        part of its data on every run (a moving window) must say False.
+        """
+        return self.replication_method == REPLICATION_FULL_TABLE
+
+    @property
+    @override
+    def emit_activate_version_messages(self) -> bool:
+        """Never from the SDK, which sends ACTIVATE_VERSION at the start of every partition.
+
+        Loaders retire rows on receipt, so that would empty a table before refilling it,
+        and retire what a 403 or a failure kept from being read again. `TableVersions`
+        sends one per stream instead, at the end of a complete run.
+        """
+        return False
 
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """Records at `records_jsonpath`, after checking the body has the expected shape."""

@@ -19,6 +19,7 @@ from tap_clockify.progress import SyncProgress
 from tap_clockify.ratelimit import ClockifyRateLimit
 from tap_clockify.settings import CONFIG_SCHEMA, DEFAULT_MAX_REQUESTS_PER_SECOND
 from tap_clockify.streams import STREAM_TYPES
+from tap_clockify.table_versions import TableVersions, VersionStampingWriter
 from tap_clockify.validation import config_problems
 
 if sys.version_info >= (3, 12):
@@ -39,6 +40,7 @@ class TapClockify(Tap):
     #: this package's version and Python classifiers for `--version` and `--about`.
     package_name = "singer-tap-clockify"
     config_jsonschema = CONFIG_SCHEMA
+    message_writer_class = VersionStampingWriter
 
     @override
     def __init__(
@@ -61,6 +63,8 @@ class TapClockify(Tap):
             self.check_config(schema_errors=list(error.errors or [str(error)]))
             raise
         redaction.install(redaction.SecretRedactor([self.config.get("api_key")]))
+        if isinstance(self.message_writer, VersionStampingWriter):
+            self.message_writer.table_versions = self.table_versions
         if validate_config:
             self.check_config()
         if not self.config.get("log_metrics"):
@@ -101,6 +105,11 @@ class TapClockify(Tap):
         """The per-workspace rate limit every stream of this run shares."""
         rate = self.config.get("max_requests_per_second", DEFAULT_MAX_REQUESTS_PER_SECOND)
         return ClockifyRateLimit(float(rate))
+
+    @cached_property
+    def table_versions(self) -> TableVersions:
+        """The run's table version and which streams may retire rows (docs/deletions.md)."""
+        return TableVersions(self)
 
     @cached_property
     def progress(self) -> SyncProgress:

@@ -35,6 +35,7 @@ class InvoiceDetailStream(ClockifyStream):
     records_jsonpath = "$"
     paged = False
     when_denied = "invoices are emitted without their details"
+    denial_leaves_out_records = False  # the list read them all
 
 
 class InvoicesStream(ParentStream):

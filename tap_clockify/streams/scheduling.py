@@ -46,6 +46,15 @@ class SchedulingAssignmentsStream(MultiPassStream):
     path = "/workspaces/{workspace_id}/scheduling/assignments/all"
     primary_keys = ("id",)
 
+    @property
+    def retires_missing_rows(self) -> bool:
+        """Only with `start_date`: without it the window's start moves a day every day.
+
+        Assignments falling out of a moving window still exist; retiring them would
+        report them as deleted.
+        """
+        return super().retires_missing_rows and bool(self.config.get("start_date"))
+
     def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:  # noqa: ARG002
         """One pass per window, oldest first."""
         for start, end in self.windows(datetime.now(UTC)):

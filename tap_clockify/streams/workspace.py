@@ -33,7 +33,12 @@ class WorkspacesStream(ClockifyStream):
     paged = False  # GET /workspaces ignores paging and returns every workspace.
 
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
-        """Yield the visible workspaces that the configuration selects."""
+        """Yield the visible workspaces that the configuration selects.
+
+        Every other stream is read under a workspace, so once the last one is yielded and
+        the SDK asks for the next, the whole run has been read: that is when the table
+        versions are activated (tap_clockify/table_versions.py).
+        """
         wanted = self.config.get("workspace_ids") or None
         workspaces = list(super().get_records(context))
         if wanted:
@@ -44,10 +49,16 @@ class WorkspacesStream(ClockifyStream):
                     "expected ids of workspaces the key's user belongs to"
                 )
                 raise ConfigValidationError(msg)
+            left_out = len(workspaces) - len(set(wanted))
+            if left_out:
+                self.tap.table_versions.limit_scope(
+                    f"workspace_ids leaves out {left_out} workspace(s) the API key can see"
+                )
             workspaces = [ws for ws in workspaces if ws["id"] in wanted]
         for workspace in workspaces:
             self.tap.progress.workspace_names[workspace["id"]] = workspace.get("name") or ""
         yield from workspaces
+        self.tap.table_versions.activate()
 
     def post_process(
         self,
