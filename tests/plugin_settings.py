@@ -12,8 +12,22 @@ import subprocess
 import sys
 import typing as t
 from functools import cache
+from pathlib import Path
+
+import yaml
 
 Setting = dict[str, t.Any]
+
+ROOT = Path(__file__).resolve().parent.parent
+HUB_FILE = ROOT / "hub" / "extractors" / "tap-clockify" / "tap-clockify.yml"
+MELTANO_FILE = ROOT / "meltano.yml"
+HUB_HEADER = """\
+# Meltano Hub definition of tap-clockify: submit it to meltano/hub as
+# _data/meltano/extractors/tap-clockify/tap-clockify.yml (with hub/maintainers.yml's entry in
+# _data/maintainers.yml). tests/test_hub.py validates it with the Hub's own schema and yamllint
+# rules, and keeps it equal to `tap-clockify --about`: `python -m tests.plugin_settings --write`
+# regenerates it (keys in alphabetical order, as the Hub's yamllint requires).
+"""
 
 #: Objects whose sub-properties are free-form (keys are stream names or user keys), so
 #: Meltano takes them whole as one `object` setting, as the Hub's own definitions do.
@@ -114,8 +128,60 @@ def required_settings(about_json: dict[str, t.Any] | None = None) -> list[str]:
     return list((about_json or about())["settings"].get("required", []))
 
 
-if __name__ == "__main__":
-    # `python -m tests.plugin_settings` prints the list to paste into meltano.yml or the Hub file.
-    import yaml
+def with_option_labels(current: list[Setting]) -> list[Setting]:
+    """`expected_settings()`, keeping the friendlier option labels `current` gives a value."""
+    labels = {
+        (setting["name"], option["value"]): option["label"]
+        for setting in current
+        for option in setting.get("options", [])
+    }
+    fresh = expected_settings()
+    for setting in fresh:
+        for option in setting.get("options", []):
+            option["label"] = labels.get((setting["name"], option["value"]), option["label"])
+    return fresh
 
-    print(yaml.safe_dump(expected_settings(), sort_keys=False, allow_unicode=True, width=100))
+
+def hub_yaml(definition: dict[str, t.Any]) -> str:
+    """The Hub file's text: every mapping's keys in order, settings sorted by name."""
+    settings = with_option_labels(definition.get("settings", []))
+    fresh = {
+        **definition,
+        "description": about()["description"],
+        "settings": sorted(settings, key=lambda setting: setting["name"]),
+        "supported_python_versions": about()["supported_python_versions"],
+    }
+    return HUB_HEADER + yaml.safe_dump(fresh, sort_keys=True, allow_unicode=True, width=100)
+
+
+def meltano_yml(text: str) -> str:
+    """meltano.yml's text with the tap's settings list regenerated (comments kept)."""
+    lines = text.split("\n")
+    start = lines.index("    settings:") + 1
+    end = start
+    while lines[end].startswith("    - ") or lines[end].startswith("      "):
+        end += 1
+    current = next(
+        plugin
+        for plugin in yaml.safe_load(text)["plugins"]["extractors"]
+        if plugin["name"] == "tap-clockify"
+    )
+    settings = with_option_labels(current["settings"])
+    block = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True, width=100)
+    lines[start:end] = ["    " + line for line in block.rstrip("\n").split("\n")]
+    return "\n".join(lines)
+
+
+def write() -> None:
+    """Rewrite the Hub file and meltano.yml's settings from `tap-clockify --about`."""
+    HUB_FILE.write_text(hub_yaml(yaml.safe_load(HUB_FILE.read_text(encoding="utf-8"))))
+    MELTANO_FILE.write_text(meltano_yml(MELTANO_FILE.read_text(encoding="utf-8")))
+
+
+if __name__ == "__main__":
+    # `python -m tests.plugin_settings` prints the list to paste into meltano.yml;
+    # `--write` regenerates the Hub file and meltano.yml's settings in place.
+    if "--write" in sys.argv[1:]:
+        write()
+    else:
+        print(yaml.safe_dump(expected_settings(), sort_keys=False, allow_unicode=True, width=100))

@@ -6,6 +6,7 @@ import typing as t
 from datetime import UTC, datetime, timedelta
 
 from tap_clockify.streams.audit_log import AUDIT_ACTIONS, entry_hash
+from tap_clockify.tap import TapClockify
 from tests.conftest import emulator_config
 from tests.emulator import Emulator
 from tests.emulator.dataset_more import milli_instant
@@ -71,3 +72,42 @@ def test_the_next_run_starts_at_the_bookmark(emulator: Emulator) -> None:
     hashes = {r["entry_hash"] for r in second.records("audit_log")}
     assert hashes == {entry_hash(new), entry_hash(latest)}  # the bookmark is inclusive
     assert partition_bookmark(second, "audit_log", main.id) == new["timestamp"]
+
+
+def test_interleaved_workspaces_keep_their_own_windows(emulator: Emulator) -> None:
+    """Each page of a workspace asks for that workspace's window, even when another
+    workspace is read between two of its pages (nothing per partition lives on the stream).
+
+    The state is as the SDK leaves it once both partitions have started: each holds its
+    `starting_replication_value`.
+    """
+    main = emulator.data.main
+    other = next(w for w in emulator.data.visible_workspace_ids if w != main.id)
+    marks = {main.id: "2020-01-01T00:00:00.000Z", other: "2024-06-01T00:00:00.000Z"}
+    state = {
+        "bookmarks": {
+            "audit_log": {
+                "partitions": [
+                    {
+                        "context": {"workspace_id": ws},
+                        "replication_key": "timestamp",
+                        "replication_key_value": mark,
+                        "starting_replication_value": mark,
+                    }
+                    for ws, mark in marks.items()
+                ]
+            }
+        }
+    }
+    config = emulator_config(emulator, page_size=10)
+    tap = TapClockify(config=config, state=state, parse_env_config=False)
+    stream = tap.streams["audit_log"]
+    main_pages = iter(stream.get_records({"workspace_id": main.id}))
+    next(main_pages)
+    with tap_warnings():
+        assert list(stream.get_records({"workspace_id": other})) == []
+    for _ in range(10):
+        next(main_pages)
+    starts = {(c.path.split("/")[2], c.body["start"]) for c in emulator.matching(route=ROUTE)}
+    assert starts == {(main.id, marks[main.id]), (other, marks[other])}
+    assert len({c.body["end"] for c in emulator.matching(route=ROUTE)}) == 1

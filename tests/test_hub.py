@@ -2,69 +2,54 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 import typing as t
 from pathlib import Path
 
-import jsonschema
 import pytest
 import yaml
+from jsonschema import Draft7Validator, FormatChecker
+from referencing import Registry, Resource
+from yamllint import linter
+from yamllint.config import YamlLintConfig
 
 from tests.plugin_settings import about, expected_settings, required_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 HUB_FILES = sorted((ROOT / "hub" / "extractors").glob("*/*.yml"))
 
-#: The parts of Meltano Hub's own validation (meltano/hub `schemas/plugin_definitions`)
-#: that a definition can break: the keys it allows, setting kinds, and status values.
-SETTING_KINDS = [
-    "oauth", "hidden", "password", "date_iso8601", "file", "email", "integer",
-    "options", "object", "array", "boolean", "string", "decimal",
-]  # fmt: skip
-HUB_CAPABILITIES = [
-    "properties", "catalog", "discover", "state", "about", "stream-maps",
-    "schema-flattening", "activate-version", "batch", "test", "log-based",
-    "structured-logging",
-]  # fmt: skip
-HUB_EXTRACTOR_SCHEMA: dict[str, t.Any] = {
-    "type": "object",
-    "required": ["name", "namespace", "variant", "label", "description", "repo", "pip_url",
-                 "capabilities", "settings", "keywords", "maintenance_status", "domain_url",
-                 "logo_url"],
-    "additionalProperties": False,
-    "properties": {
-        **{key: {"type": "string"} for key in (
-            "name", "namespace", "variant", "label", "description", "repo", "pip_url",
-            "executable", "logo_url", "docs", "log_parser")},
-        "domain_url": {"type": "string", "pattern": "^https?://"},
-        "maintenance_status": {
-            "enum": ["active", "beta", "development", "inactive", "unknown"]},
-        "quality": {"enum": ["gold", "silver", "bronze", "unknown"]},
-        "keywords": {"type": "array", "items": {"type": "string"}},
-        "capabilities": {"type": "array", "items": {"enum": HUB_CAPABILITIES}},
-        "supported_python_versions": {
-            "type": "array", "items": {"type": "string", "pattern": r"^3\.\d+$"}},
-        "settings_group_validation": {
-            "type": "array", "items": {"type": "array", "items": {"type": "string"}}},
-        "settings": {"type": "array", "items": {
-            "type": "object",
-            "required": ["name", "kind", "label", "description"],
-            "additionalProperties": False,
-            "properties": {
-                "name": {"type": "string"},
-                "label": {"type": "string"},
-                "kind": {"enum": SETTING_KINDS},
-                "description": {"type": "string"},
-                "value": {},
-                "sensitive": {"type": "boolean"},
-                "documentation": {"type": "string"},
-                "placeholder": {"type": "string"},
-                "options": {"type": "array", "items": {
-                    "type": "object", "required": ["label", "value"]}},
-            },
-        }},
-    },
-}  # fmt: skip
+#: Meltano Hub's own JSON schemas and yamllint rules, vendored unmodified (see its README).
+HUB_CHECKS = Path(__file__).resolve().parent / "hub_schemas"
+MAINTAINERS_FILE = ROOT / "hub" / "maintainers.yml"
+
+
+def hub_validator() -> Draft7Validator:
+    """The Hub's extractor validator: every schema in one registry, formats checked."""
+    schemas = [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((HUB_CHECKS / "schemas").rglob("*.schema.json"))
+    ]
+    registry: Registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas
+    )
+    (extractors,) = [s for s in schemas if s["$id"] == "extractors.schema.json"]
+    return Draft7Validator(extractors, registry=registry, format_checker=FormatChecker())
+
+
+def hub_schema_errors(definition: dict[str, t.Any]) -> list[str]:
+    """Every error the Hub's schema validation reports, as `path: message`."""
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '<root>'}: {error.message}"
+        for error in hub_validator().iter_errors(definition)
+    ]
+
+
+def hub_lint_errors(path: Path) -> list[str]:
+    """Every problem the Hub's yamllint configuration finds in `path`."""
+    config = YamlLintConfig(file=str(HUB_CHECKS / "yamllint.yaml"))
+    problems = linter.run(path.read_text(encoding="utf-8"), config, str(path))
+    return [f"{path.name}:{p.line}:{p.column} {p.message} ({p.rule})" for p in problems]
 
 
 def load_yaml(path: Path) -> dict[str, t.Any]:
@@ -97,11 +82,45 @@ def test_there_is_one_hub_definition() -> None:
     ]
 
 
-def test_hub_definition_passes_hub_validation(hub: dict[str, t.Any]) -> None:
-    jsonschema.validate(hub, HUB_EXTRACTOR_SCHEMA)
+def test_hub_definition_passes_the_hubs_schema(hub: dict[str, t.Any]) -> None:
+    assert hub_schema_errors(hub) == []
     # The Hub stores `<name>/<variant>.yml`.
     assert HUB_FILES[0].parent.name == hub["name"]
     assert HUB_FILES[0].stem == hub["variant"]
+
+
+def test_the_hubs_schema_is_the_real_one(hub: dict[str, t.Any]) -> None:
+    """The vendored validator rejects what the Hub rejects (so it cannot pass vacuously)."""
+    without_quality = {key: value for key, value in hub.items() if key != "quality"}
+    assert hub_schema_errors(without_quality) == ["<root>: 'quality' is a required property"]
+    bad_kind = {**hub, "settings": [{**hub["settings"][0], "kind": "secret"}]}
+    assert [e for e in hub_schema_errors(bad_kind) if e.startswith("settings/0/kind")]
+    assert hub_schema_errors({**hub, "homepage": "https://clockify.me"})
+
+
+@pytest.mark.parametrize(
+    "path", [*HUB_FILES, MAINTAINERS_FILE], ids=lambda p: p.relative_to(ROOT).as_posix()
+)
+def test_hub_files_pass_the_hubs_yamllint(path: Path) -> None:
+    assert hub_lint_errors(path) == []
+
+
+def test_the_hubs_yamllint_orders_keys(tmp_path: Path) -> None:
+    unordered = tmp_path / "unordered.yml"
+    unordered.write_text("name: tap-clockify\nlabel: Clockify\n", encoding="utf-8")
+    assert [e for e in hub_lint_errors(unordered) if "(key-ordering)" in e]
+
+
+def test_the_variant_has_a_maintainers_entry(hub: dict[str, t.Any]) -> None:
+    maintainers = load_yaml(MAINTAINERS_FILE)
+    entry = maintainers[hub["variant"]]
+    assert entry["name"] == hub["variant"]
+    assert entry["label"]
+    assert hub["repo"].startswith(entry["url"])
+
+
+def test_hub_selects_what_meltano_yml_selects(hub: dict[str, t.Any]) -> None:
+    assert hub["select"] == meltano_extractor()["select"]
 
 
 def test_hub_definition_names_the_published_package(hub: dict[str, t.Any]) -> None:
@@ -137,7 +156,7 @@ def test_every_setting_matches_about(definition: dict[str, t.Any]) -> None:
     expected = {setting["name"]: setting for setting in expected_settings()}
     hint = (
         "settings drifted from `tap-clockify --about`; regenerate them with "
-        "`python -m tests.plugin_settings`"
+        "`python -m tests.plugin_settings --write`"
     )
     assert sorted(declared) == sorted(expected), hint
     for name, want in expected.items():

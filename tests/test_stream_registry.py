@@ -18,6 +18,7 @@ PLUGIN_FILES = {
     "meltano.yml": lambda doc: next(
         e for e in doc["plugins"]["extractors"] if e["name"] == "tap-clockify"
     ),
+    "hub/extractors/tap-clockify/tap-clockify.yml": lambda doc: doc,
 }
 
 STREAM_NAMES = [stream.name for stream in STREAM_TYPES]

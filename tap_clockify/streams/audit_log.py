@@ -80,20 +80,20 @@ class AuditLogStream(ClockifyPostStream):
     api_id_field = "timestamp"  # entries have no id; every one has a timestamp
     paginator_class = UntilEmptyPaginator
 
-    def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
-        """Fix the run's window, then read it."""
-        start = self.get_starting_timestamp(context) or AUDIT_LOG_EPOCH
-        self._window = (start, datetime.now(UTC))
-        yield from super().get_records(context)
+    def request_body(self, context: Context | None) -> dict[str, t.Any]:
+        """Every action by every author (nobody excluded), from the bookmark to the run's start.
 
-    def request_body(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
-        """Every action by every author (nobody excluded), in the run's window."""
-        start, end = self._window
+        Both ends are the same for every page of a partition, with nothing kept on the
+        stream: the SDK fixes the starting bookmark when the partition starts, and the run's
+        start is the tap's.
+        """
+        start = self.get_starting_timestamp(context) or AUDIT_LOG_EPOCH
+        run_start = datetime.fromtimestamp(self.tap.initialized_at / 1000, UTC)
         return {
             "actions": list(AUDIT_ACTIONS),
             "authors": {"contains": "DOES_NOT_CONTAIN", "authorIds": []},
             "start": format_millis(start),
-            "end": format_millis(end),
+            "end": format_millis(run_start),
         }
 
     def post_process(
