@@ -7,6 +7,7 @@ import logging
 import re
 import sys
 import typing as t
+from collections import deque
 from functools import cached_property
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
@@ -31,6 +32,12 @@ from tap_clockify.errors import (
     WorkspaceAccessError,
 )
 from tap_clockify.pagination import ClockifyPaginator
+from tap_clockify.prefetch import (
+    PREFETCH_DEPTH,
+    PartitionPrefetcher,
+    partition_state,
+    shallow_copy,
+)
 from tap_clockify.progress import EmittedRecordCounter
 from tap_clockify.retries import RetryPolicy, describe_failure, retry_after_seconds
 from tap_clockify.settings import (
@@ -107,6 +114,8 @@ class ClockifyStream(RESTStream[int]):
     #: Field every record from the API must carry (None: no check), so a malformed
     #: response fails with a clear message instead of a KeyError downstream.
     api_id_field: t.ClassVar[str | None] = "id"
+    #: Whether the next partitions (per parent record) are read ahead in threads.
+    prefetch_partitions: t.ClassVar[bool] = False
     #: How a paged endpoint's pages are counted and ended.
     paginator_class: t.ClassVar[type[ClockifyPaginator]] = ClockifyPaginator
     #: What becomes of the stream when a 403 denies a permission (ends the warning).
@@ -146,10 +155,15 @@ class ClockifyStream(RESTStream[int]):
         )
         raise CatalogError(msg)
 
-    def resume_state(self, context: Context | None) -> dict[str, t.Any]:
-        """The partition's state to resume from: empty when the catalog asks for FULL_TABLE."""
+    def resume_state(self, context: Context | None, *, peek: bool = False) -> dict[str, t.Any]:
+        """The partition's state to resume from: empty when the catalog asks for FULL_TABLE.
+
+        `peek` only looks (for a partition read ahead): the state is left as it was.
+        """
         if self.replication_method == REPLICATION_FULL_TABLE:
             return {}
+        if peek:
+            return dict(partition_state(self.tap_state, self.name, context))
         return self.get_context_state(context)
 
     @property
@@ -195,7 +209,9 @@ class ClockifyStream(RESTStream[int]):
         return self._paginator
 
     def _count_records(self, response: requests.Response) -> int:
-        return sum(1 for _ in self.parse_response(response))
+        return sum(
+            1 for _ in extract_jsonpath(self.records_jsonpath, input=response_json(response))
+        )
 
     def get_url_params(
         self,
@@ -364,7 +380,7 @@ class ClockifyStream(RESTStream[int]):
         versions = self.tap.table_versions
         versions.read_started(self.name)
         try:
-            for record in super().request_records(context):
+            for record in self.announce_children(context, self.read_partition(context)):
                 self.check_record(record)
                 yield record
         except PermissionDeniedError as error:
@@ -392,6 +408,54 @@ class ClockifyStream(RESTStream[int]):
         sends one per stream instead, at the end of a complete run.
         """
         return False
+
+    def read_partition(self, context: Context | None) -> t.Iterable[dict]:
+        """The partition's records: read ahead by the prefetcher, or read now."""
+        prefetched = self.prefetcher.records(context) if self.prefetcher and context else None
+        return super().request_records(context) if prefetched is None else prefetched
+
+    @cached_property
+    def prefetcher(self) -> PartitionPrefetcher | None:
+        """Reads this stream's next partitions ahead, where `prefetch_partitions` is set."""
+        return PartitionPrefetcher(self) if self.prefetch_partitions else None
+
+    def reader_copy(self, context: Context) -> ClockifyStream:  # noqa: ARG002
+        """A copy of the stream that a prefetching thread reads `context` with.
+
+        Called on the main thread; streams whose requests depend on state set per
+        partition (a bookmark) set it on the copy here.
+        """
+        return shallow_copy(self)
+
+    def announce_children(
+        self,
+        context: Context | None,
+        records: t.Iterable[dict],
+    ) -> t.Iterator[dict]:
+        """Yield `records`, telling prefetching child streams the contexts coming next."""
+        prefetchers = [
+            child.prefetcher
+            for child in self.child_streams
+            if isinstance(child, ClockifyStream) and child.selected and child.prefetcher
+        ]
+        if not prefetchers:
+            yield from records
+            return
+        ahead: deque[dict] = deque()
+        try:
+            for record in records:
+                ahead.append(record)
+                child_context = self.get_child_context(record, context)
+                if child_context is not None:
+                    for prefetcher in prefetchers:
+                        prefetcher.announce([child_context])
+                if len(ahead) > PREFETCH_DEPTH:
+                    yield ahead.popleft()
+            while ahead:
+                yield ahead.popleft()
+        finally:
+            for prefetcher in prefetchers:
+                prefetcher.close()
 
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """Records at `records_jsonpath`, after checking the body has the expected shape."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import typing as t
 from collections import Counter
@@ -50,6 +51,7 @@ class SyncProgress:
         self.streams: dict[str, StreamProgress] = {}
         self.workspace_names: dict[str, str] = {}
         self._last_line: dict[str, float] = {}
+        self._lock = threading.Lock()
 
     def _stream(self, name: str) -> StreamProgress:
         now = self.clock()
@@ -59,8 +61,9 @@ class SyncProgress:
 
     def count_call(self, stream: str) -> None:
         """One HTTP attempt by `stream` (retries count: they cost rate limit too)."""
-        self.calls[stream] += 1
-        self._stream(stream)
+        with self._lock:  # prefetching threads count their calls too
+            self.calls[stream] += 1
+            self._stream(stream)
 
     def partition_started(
         self,

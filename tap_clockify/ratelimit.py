@@ -70,16 +70,25 @@ class ClockifyRateLimit:
             return self._pace(workspace).slowdowns
 
     def wait(self, workspace: str) -> None:
-        """Block until the next request to `workspace` may be sent."""
-        with self._lock:
-            pace = self._pace(workspace)
-            now = self._clock()
-            slot = max(now, pace.next_slot)
-            pace.next_slot = slot + 1.0 / pace.rate
-        delay = slot - now
-        if delay > 0:
-            self.waited_seconds += delay
-            self._sleep(delay)
+        """Block until the next request to `workspace` may be sent.
+
+        A 429 that arrives while waiting (from another thread's request) moves the slot:
+        the wait starts over at the slower pace.
+        """
+        while True:
+            with self._lock:
+                pace = self._pace(workspace)
+                slowdowns = pace.slowdowns
+                now = self._clock()
+                slot = max(now, pace.next_slot)
+                pace.next_slot = slot + 1.0 / pace.rate
+            delay = slot - now
+            if delay > 0:
+                self.waited_seconds += delay
+                self._sleep(delay)
+            with self._lock:
+                if pace.slowdowns == slowdowns:
+                    return
 
     def throttled(self, workspace: str, retry_after: float | None) -> float:
         """Clockify answered 429: slow `workspace` down; return its new pace.

@@ -82,10 +82,16 @@ class TimeEntriesStream(OpenTimerMemory):
     is_sorted = False
     parent_stream_type = UsersStream
     state_partitioning_keys: t.ClassVar[list[str]] = ["workspace_id", "user_id"]
+    prefetch_partitions = True
 
-    def request_window_start(self, context: Context | None) -> datetime | None:
+    def request_window_start(
+        self,
+        context: Context | None,
+        *,
+        peek: bool = False,
+    ) -> datetime | None:
         """The earliest start to ask for in this partition; None reads all history."""
-        state = self.resume_state(context)
+        state = self.resume_state(context, peek=peek)
         start_date = self.config.get("start_date")
         floor = parse_timestamp(start_date) if start_date else None
         bookmark = state.get("replication_key_value")
@@ -93,6 +99,14 @@ class TimeEntriesStream(OpenTimerMemory):
             return floor
         start = resume_point(state, bookmark, self.config)
         return max(start, floor) if floor else start
+
+    def reader_copy(self, context: Context) -> ClockifyStream:
+        """A copy reading `context` ahead, with that partition's window."""
+        clone = super().reader_copy(context)
+        t.cast("TimeEntriesStream", clone)._window_start = self.request_window_start(
+            context, peek=True
+        )
+        return clone
 
     def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
         """The `start` filter, widened by the time-zone margin."""

@@ -139,6 +139,7 @@ class TasksStream(ClockifyStream):
     primary_keys = ("id",)
     parent_stream_type = ProjectsStream
     state_partitioning_keys: t.ClassVar[list[str]] = []  # full table: no per-project state
+    prefetch_partitions = True
 
 
 class TagsStream(WorkspaceChildStream):

@@ -1,0 +1,203 @@
+"""Reading the next partitions of a per-parent stream while the current one is emitted.
+
+Tasks are listed per project and time entries per member: one request (or a few pages)
+per partition, each spent mostly waiting for Clockify. The parent stream announces the
+child contexts it is about to hand the SDK (it already holds their page); the child's
+`PartitionPrefetcher` then keeps up to `PREFETCH_DEPTH` partitions in flight, each read
+by its own thread from a copy of the stream, under the same rate limit and retries.
+
+Only the reading overlaps. Records reach the SDK in the same order as without
+prefetching, on the main thread, partition by partition, so records, bookmarks and STATE
+messages are exactly those of a sequential run, and a killed run resumes the same way.
+A partition read ahead holds at most `PAGES_AHEAD` pages until its turn comes.
+"""
+
+from __future__ import annotations
+
+import copy
+import queue
+import threading
+import typing as t
+from collections import deque
+from dataclasses import dataclass, field
+
+from singer_sdk import RESTStream
+
+if t.TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    import requests
+    from singer_sdk.helpers.types import Context
+
+    from tap_clockify.client import ClockifyStream
+
+#: Partitions of one stream being read at once (the one emitted included).
+PREFETCH_DEPTH = 4
+#: Pages a partition read ahead may hold before its reader waits.
+PAGES_AHEAD = 2
+#: How often a waiting reader checks whether it was cancelled (seconds).
+CANCEL_POLL = 0.2
+
+ContextKey = tuple[tuple[str, t.Any], ...]
+
+
+class Cancelled(Exception):  # noqa: N818 - a signal, not an error
+    """The partition is no longer wanted: its reader stops."""
+
+
+def context_key(context: Mapping[str, t.Any]) -> ContextKey:
+    """A hashable form of a partition context."""
+    return tuple(sorted(context.items()))
+
+
+@dataclass
+class _Done:
+    """The reader finished its partition."""
+
+
+@dataclass
+class _Failed:
+    """The reader's partition failed with `error` (raised when its turn comes)."""
+
+    error: BaseException
+
+
+@dataclass
+class PartitionReader:
+    """One partition read by a background thread into a small queue of pages."""
+
+    context: Context
+    pages: queue.Queue[list[dict] | _Done | _Failed] = field(
+        default_factory=lambda: queue.Queue(PAGES_AHEAD)
+    )
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def put(self, item: list[dict] | _Done | _Failed) -> None:
+        """Hand `item` over, waiting while the queue is full; stop when cancelled."""
+        while True:
+            if self.cancelled.is_set():
+                raise Cancelled
+            try:
+                self.pages.put(item, timeout=CANCEL_POLL)
+            except queue.Full:
+                continue
+            return
+
+    def records(self) -> Iterator[dict]:
+        """The partition's records, page by page, as the reader delivers them."""
+        while True:
+            item = self.pages.get()
+            if isinstance(item, _Done):
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield from item
+
+
+class PartitionPrefetcher:
+    """Reads the announced partitions of `stream` ahead of the SDK asking for them."""
+
+    def __init__(self, stream: ClockifyStream, depth: int = PREFETCH_DEPTH) -> None:
+        """Prefetch for `stream`, at most `depth` partitions at once."""
+        self.stream = stream
+        self.depth = depth
+        self._announced: deque[Context] = deque()
+        self._readers: dict[ContextKey, PartitionReader] = {}
+
+    def announce(self, contexts: t.Iterable[Context]) -> None:
+        """The parent will hand the SDK these contexts next, in this order."""
+        self._announced.extend(contexts)
+
+    def records(self, context: Context) -> Iterator[dict] | None:
+        """The records of `context` read ahead, or None when it was not announced."""
+        key = context_key(context)
+        if key not in self._readers and not any(context_key(c) == key for c in self._announced):
+            return None
+        while self._announced and context_key(self._announced[0]) != key:
+            self._cancel(context_key(self._announced.popleft()))  # skipped by the SDK
+        self._start_readers()
+        reader = self._readers.pop(key)
+        if self._announced and context_key(self._announced[0]) == key:
+            self._announced.popleft()
+        return self._drain(reader)
+
+    def _drain(self, reader: PartitionReader) -> Iterator[dict]:
+        try:
+            yield from reader.records()
+        finally:
+            reader.cancelled.set()
+            self._start_readers()
+
+    def _start_readers(self) -> None:
+        """Start readers for the next announced contexts, up to `depth` in flight."""
+        for context in list(self._announced)[: self.depth]:
+            key = context_key(context)
+            if key not in self._readers and len(self._readers) < self.depth:
+                self._readers[key] = self._start(context)
+
+    def _start(self, context: Context) -> PartitionReader:
+        reader = PartitionReader(context)
+        clone = self.stream.reader_copy(context)
+        thread = threading.Thread(
+            target=_read_partition,
+            args=(clone, reader),
+            name=f"prefetch:{self.stream.name}",
+            daemon=True,
+        )
+        thread.start()
+        return reader
+
+    def _cancel(self, key: ContextKey) -> None:
+        reader = self._readers.pop(key, None)
+        if reader is not None:
+            reader.cancelled.set()
+
+    def close(self) -> None:
+        """Stop every reader and forget the announced contexts."""
+        for key in list(self._readers):
+            self._cancel(key)
+        self._announced.clear()
+
+
+def _read_partition(clone: ClockifyStream, reader: PartitionReader) -> None:
+    """Thread body: read `reader.context` page by page into the reader's queue."""
+    parse = clone.parse_response
+
+    def hand_over(response: requests.Response) -> Iterator[dict]:
+        page = list(parse(response))
+        if page:
+            reader.put(page)
+        return iter(page)  # the SDK pages on, or stops at an empty page, as usual
+
+    clone.parse_response = hand_over  # type: ignore[method-assign]
+    try:
+        for _ in RESTStream.request_records(clone, reader.context):
+            pass
+        reader.put(_Done())
+    except Cancelled:
+        return
+    except BaseException as error:  # raised on the main thread in turn
+        try:
+            reader.put(_Failed(error))
+        except Cancelled:
+            return
+
+
+def shallow_copy(stream: ClockifyStream) -> ClockifyStream:
+    """A copy of `stream` sharing its tap, session and settings, for one reader thread."""
+    stream.requests_session  # noqa: B018 - create the shared session before copying
+    stream.authenticator  # noqa: B018 - likewise the authenticator
+    return copy.copy(stream)
+
+
+def partition_state(
+    tap_state: Mapping[str, t.Any],
+    stream_name: str,
+    context: Context | None,
+) -> Mapping[str, t.Any]:
+    """A partition's state as it stands, without creating it (empty when there is none)."""
+    bookmarks = tap_state.get("bookmarks", {}).get(stream_name, {})
+    for partition in bookmarks.get("partitions", []):
+        if partition.get("context") == context:
+            return t.cast("Mapping[str, t.Any]", partition)
+    return {}

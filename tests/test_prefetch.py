@@ -1,0 +1,139 @@
+"""Reading partitions ahead (tasks per project, time entries per member) over real HTTP.
+
+Prefetching may only change when requests are sent: the messages, their order, the
+bookmarks and a killed run's resumption must be those of a sequential run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import signal
+import subprocess
+import sys
+import time
+import typing as t
+
+import pytest
+
+from tap_clockify.streams.time_entries import TimeEntriesStream
+from tap_clockify.streams.workspace import TasksStream
+from tests.conftest import emulator_config
+from tests.emulator import Emulator, FaultRule
+from tests.expectations import PRIMARY_KEYS, record_key
+from tests.tap_runner import SyncResult, run_cli, sync
+
+STREAMS = ["workspaces", "users", "projects", "tasks", "time_entries"]
+TIME_ENTRIES_ROUTE = "/workspaces/{workspaceId}/user/{userId}/time-entries"
+
+
+def without_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read every partition when the SDK asks for it, as before prefetching."""
+    monkeypatch.setattr(TasksStream, "prefetch_partitions", False)
+    monkeypatch.setattr(TimeEntriesStream, "prefetch_partitions", False)
+
+
+def without_times(messages: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """The messages less the moment each record was read."""
+    return [{k: v for k, v in m.items() if k != "time_extracted"} for m in messages]
+
+
+def test_prefetching_emits_the_same_messages_in_the_same_order(
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = emulator_config(emulator, page_size=40)  # several pages per member
+    prefetched = sync(config, streams=STREAMS).messages
+    with monkeypatch.context() as patch:
+        without_prefetch(patch)
+        sequential = sync(config, streams=STREAMS).messages
+    assert without_times(prefetched) == without_times(sequential)
+    states = [m for m in prefetched if m["type"] == "STATE"]
+    assert states, "STATE messages are emitted"
+
+
+def test_partitions_are_read_while_earlier_ones_wait(emulator: Emulator) -> None:
+    """With slow answers, a member's entries are requested before the previous member's
+    answer came back: several requests are in flight at once."""
+    latency = 0.3
+    emulator.latency = latency
+    sync(emulator_config(emulator), streams=["workspaces", "users", "time_entries"])
+    arrivals = [r.at for r in emulator.matching(route=TIME_ENTRIES_ROUTE)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert len(arrivals) >= 6
+    assert sum(1 for gap in gaps if gap < latency / 2) >= 3, gaps
+
+
+def test_an_incremental_prefetched_run_asks_from_each_members_bookmark(
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Partitions read ahead use their own bookmark, exactly as a sequential run would."""
+    config = emulator_config(emulator)
+    state = sync(config, streams=STREAMS).final_state
+    emulator.reset_log()
+    sync(config, state=state, streams=STREAMS)
+    prefetched = sorted(
+        (r.path, tuple(r.query.get("start", []))) for r in emulator.matching(TIME_ENTRIES_ROUTE)
+    )
+    emulator.reset_log()
+    with monkeypatch.context() as patch:
+        without_prefetch(patch)
+        sync(config, state=state, streams=STREAMS)
+    sequential = sorted(
+        (r.path, tuple(r.query.get("start", []))) for r in emulator.matching(TIME_ENTRIES_ROUTE)
+    )
+    assert prefetched == sequential
+    assert any(start for _, start in prefetched), "members resume from their bookmarks"
+
+
+def test_a_run_killed_while_reading_ahead_resumes_without_loss(
+    emulator: Emulator,
+    tmp_path: t.Any,
+) -> None:
+    """Stall page 2 of a member read ahead; kill the run; the resumed run fills every gap."""
+    config = emulator_config(emulator, page_size=40)
+    clean = sync(config, streams=STREAMS)
+    expected = {
+        (stream, record_key(stream, record))
+        for stream in STREAMS
+        for record in clean.records(stream)
+    }
+    emulator.reset_log()
+    config_path = tmp_path / "config.json"
+    config_path.write_text(json.dumps(config))
+    ws = emulator.data.main
+    victim = max(ws.time_entries, key=lambda uid: len(ws.time_entries[uid]))
+    stall = emulator.add_fault(
+        FaultRule("delay", route=f"/workspaces/{ws.id}/user/{victim}/", every=2, delay=30, times=1)
+    )
+    output_path = tmp_path / "interrupted.jsonl"
+    with output_path.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tap_clockify", "--config", str(config_path)],
+            stdout=output,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not stall.applied:
+            assert time.monotonic() < deadline, "the sync never reached the stalled page"
+            time.sleep(0.05)
+        time.sleep(0.5)  # let the main thread emit what was read ahead of the stall
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    lines = output_path.read_text().splitlines()
+    first = [json.loads(line) for line in lines if line.startswith("{") and line.endswith("}")]
+    states = [m["value"] for m in first if m["type"] == "STATE"]
+    assert states, "the killed run had emitted no STATE"
+    emulator.faults.clear()
+
+    resumed = run_cli([], config=config, state=states[-1], tmp_path=tmp_path)
+    assert resumed.exit_code == 0, resumed.stderr[-2000:]
+    seen = {
+        (m["stream"], record_key(m["stream"], m["record"]))
+        for m in [*first, *resumed.messages]
+        if m["type"] == "RECORD" and m["stream"] in PRIMARY_KEYS
+    }
+    assert expected <= seen
+    interrupted = SyncResult(messages=first)
+    assert 0 < len(interrupted.records("time_entries")) < len(clean.records("time_entries"))
