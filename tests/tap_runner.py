@@ -7,8 +7,10 @@ import contextlib
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,3 +169,58 @@ def assert_valid_against_schemas(result: SyncResult, streams: t.Iterable[str]) -
             errors = list(validator.iter_errors(record))
             assert not errors, f"{stream} {record.get('id')}: {errors[0].message}"
             assert set(record) <= set(schema["properties"]), stream
+
+
+def run_cli_until_killed(
+    config: dict[str, t.Any],
+    stall: t.Any,
+    tmp_path: Path,
+    *,
+    grace: float = 0.0,
+) -> list[dict[str, t.Any]]:
+    """Run the CLI until the emulator fault `stall` has fired (plus `grace` seconds), then
+    SIGKILL it; return the complete messages it wrote."""
+    config_path = tmp_path / "config.json"
+    config_path.write_text(json.dumps(config))
+    output_path = tmp_path / "interrupted.jsonl"  # a file: a full pipe would stall the tap
+    with output_path.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tap_clockify", "--config", str(config_path)],
+            stdout=output,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not stall.applied:  # the stalled request has arrived
+            assert time.monotonic() < deadline, "the sync never reached the stalled request"
+            time.sleep(0.05)
+        time.sleep(grace)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    lines = output_path.read_text().splitlines()
+    return [json.loads(line) for line in lines if line.startswith("{") and line.endswith("}")]
+
+
+def kill_and_resume(
+    config: dict[str, t.Any],
+    stall: t.Any,
+    tmp_path: Path,
+    *,
+    grace: float = 0.0,
+    clear_faults: t.Callable[[], None],
+) -> tuple[SyncResult, set[tuple[str, tuple]]]:
+    """Kill a run at `stall` (see run_cli_until_killed), resume it from its last STATE with
+    the faults cleared; return the killed run and the records of both runs by key."""
+    from tests.expectations import PRIMARY_KEYS, record_key  # noqa: PLC0415
+
+    first = run_cli_until_killed(config, stall, tmp_path, grace=grace)
+    states = [m["value"] for m in first if m["type"] == "STATE"]
+    assert states, "the killed run had emitted no STATE"
+    clear_faults()
+    resumed = run_cli([], config=config, state=states[-1], tmp_path=tmp_path)
+    assert resumed.exit_code == 0, resumed.stderr[-2000:]
+    seen = {
+        (m["stream"], record_key(m["stream"], m["record"]))
+        for m in [*first, *resumed.messages]
+        if m["type"] == "RECORD" and m["stream"] in PRIMARY_KEYS
+    }
+    return SyncResult(messages=first), seen

@@ -7,11 +7,6 @@ bookmarks and a killed run's resumption must be those of a sequential run.
 from __future__ import annotations
 
 import itertools
-import json
-import signal
-import subprocess
-import sys
-import time
 import typing as t
 
 import pytest
@@ -20,8 +15,8 @@ from tap_clockify.streams.time_entries import TimeEntriesStream
 from tap_clockify.streams.workspace import TasksStream
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule
-from tests.expectations import PRIMARY_KEYS, record_key
-from tests.tap_runner import SyncResult, run_cli, sync
+from tests.expectations import record_key
+from tests.tap_runner import kill_and_resume, sync
 
 STREAMS = ["workspaces", "users", "projects", "tasks", "time_entries"]
 TIME_ENTRIES_ROUTE = "/workspaces/{workspaceId}/user/{userId}/time-entries"
@@ -100,40 +95,14 @@ def test_a_run_killed_while_reading_ahead_resumes_without_loss(
         for record in clean.records(stream)
     }
     emulator.reset_log()
-    config_path = tmp_path / "config.json"
-    config_path.write_text(json.dumps(config))
     ws = emulator.data.main
     victim = max(ws.time_entries, key=lambda uid: len(ws.time_entries[uid]))
     stall = emulator.add_fault(
         FaultRule("delay", route=f"/workspaces/{ws.id}/user/{victim}/", every=2, delay=30, times=1)
     )
-    output_path = tmp_path / "interrupted.jsonl"
-    with output_path.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tap_clockify", "--config", str(config_path)],
-            stdout=output,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while not stall.applied:
-            assert time.monotonic() < deadline, "the sync never reached the stalled page"
-            time.sleep(0.05)
-        time.sleep(0.5)  # let the main thread emit what was read ahead of the stall
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-    lines = output_path.read_text().splitlines()
-    first = [json.loads(line) for line in lines if line.startswith("{") and line.endswith("}")]
-    states = [m["value"] for m in first if m["type"] == "STATE"]
-    assert states, "the killed run had emitted no STATE"
-    emulator.faults.clear()
-
-    resumed = run_cli([], config=config, state=states[-1], tmp_path=tmp_path)
-    assert resumed.exit_code == 0, resumed.stderr[-2000:]
-    seen = {
-        (m["stream"], record_key(m["stream"], m["record"]))
-        for m in [*first, *resumed.messages]
-        if m["type"] == "RECORD" and m["stream"] in PRIMARY_KEYS
-    }
+    # The grace lets the main thread emit what was read ahead of the stalled page.
+    interrupted, seen = kill_and_resume(
+        config, stall, tmp_path, grace=0.5, clear_faults=emulator.faults.clear
+    )
     assert expected <= seen
-    interrupted = SyncResult(messages=first)
     assert 0 < len(interrupted.records("time_entries")) < len(clean.records("time_entries"))

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import signal
-import subprocess
-import sys
 import time
 import typing as t
 from datetime import UTC, datetime, timedelta
@@ -20,7 +16,7 @@ from tap_clockify.retries import retry_after_seconds
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule
 from tests.expectations import PRIMARY_KEYS, record_key
-from tests.tap_runner import SyncResult, run_cli, sync
+from tests.tap_runner import SyncResult, kill_and_resume, run_cli, sync
 
 STREAMS = list(PRIMARY_KEYS)
 TIME_ENTRIES_ROUTE = "/workspaces/{workspaceId}/user/{userId}/time-entries"
@@ -170,43 +166,13 @@ def test_a_killed_sync_resumed_from_its_last_state_loses_nothing(
 ) -> None:
     """Kill the CLI mid-way through time entries; the resumed run fills every gap."""
     config = fast_config(emulator)
-    config_path = tmp_path / "config.json"
-    config_path.write_text(json.dumps(config))
     ws = emulator.data.second
     victim = ws.users[len(ws.users) // 2]["id"]
     stall = emulator.faults.add(
         FaultRule("delay", route=f"/workspaces/{ws.id}/user/{victim}/", delay=30, times=1),
     )
-    output_path = tmp_path / "interrupted.jsonl"  # a file: a full pipe would stall the tap
-    output = output_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tap_clockify", "--config", str(config_path)],
-        stdout=output,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while not stall.applied:  # the stalled request has arrived
-        assert time.monotonic() < deadline, "the sync never reached the delayed request"
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=30)
-    output.close()
-    lines = output_path.read_text().splitlines()
-    first = [json.loads(line) for line in lines if line.startswith("{") and line.endswith("}")]
-    states = [m["value"] for m in first if m["type"] == "STATE"]
-    assert states, "the killed run had emitted no STATE"
-    emulator.faults.clear()
-
-    resumed = run_cli([], config=config, state=states[-1], tmp_path=tmp_path)
-    assert resumed.exit_code == 0, resumed.stderr[-2000:]
-
-    seen = {
-        (m["stream"], record_key(m["stream"], m["record"]))
-        for m in [*first, *resumed.messages]
-        if m["type"] == "RECORD" and m["stream"] in PRIMARY_KEYS
-    }
+    interrupted, seen = kill_and_resume(config, stall, tmp_path, clear_faults=emulator.faults.clear)
     assert seen == set(clean)
-    interrupted = SyncResult(messages=first)
     assert (
         0
         < len(interrupted.records("time_entries"))
