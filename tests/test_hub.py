@@ -207,6 +207,27 @@ def test_meltano_yml_installs_the_checkout_and_pins_loaders() -> None:
     assert loaders["target-postgres"]["config"]["default_target_schema"] == "clockify"
 
 
+def test_loaders_are_locked_hub_variants() -> None:
+    """Loaders as `meltano add loader NAME --variant V` writes them: a lock file, no inline copy."""
+    project = load_yaml(ROOT / "meltano.yml")
+    variants = {loader["name"]: loader.get("variant") for loader in project["plugins"]["loaders"]}
+    assert variants == {"target-jsonl": "andyh1203", "target-postgres": "meltanolabs"}
+    for loader in project["plugins"]["loaders"]:
+        # The definition comes from the lock file, as for any Hub plugin.
+        assert not {"namespace", "settings", "executable", "capabilities"} & set(loader)
+        lock_file = ROOT / "plugins" / "loaders" / f"{loader['name']}--{loader['variant']}.lock"
+        lock = json.loads(lock_file.read_text(encoding="utf-8"))
+        assert (lock["plugin_type"], lock["name"], lock["variant"]) == (
+            "loaders", loader["name"], loader["variant"],
+        )  # fmt: skip
+        # Hub definitions install the latest release; meltano.yml pins one of the same package.
+        assert loader["pip_url"].split("==")[0] == lock["pip_url"]
+        assert {setting["name"] for setting in lock["settings"]} >= set(loader["config"])
+        assert not [s for s in lock["settings"] if s.get("kind") == "password"]
+    locks = sorted(p.name for p in (ROOT / "plugins").rglob("*.lock"))
+    assert locks == ["target-jsonl--andyh1203.lock", "target-postgres--meltanolabs.lock"]
+
+
 def test_meltano_yml_has_one_line_jobs() -> None:
     project = load_yaml(ROOT / "meltano.yml")
     jobs = {job["name"]: job["tasks"] for job in project["jobs"]}

@@ -58,5 +58,17 @@ def test_release_publishes_with_trusted_publishing_on_a_version_tag() -> None:
     assert publish["permissions"] == {"id-token": "write"}
     uses = [step.get("uses", "") for step in publish["steps"]]
     assert any(u.startswith("pypa/gh-action-pypi-publish@") for u in uses)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert publish["environment"]["url"] == f"https://pypi.org/p/{project['name']}"
+
+
+def test_dependabot_updates_the_sdk_and_the_actions() -> None:
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    updates = {update["package-ecosystem"]: update for update in config["updates"]}
+    assert set(updates) == {"pip", "github-actions"}
+    assert updates["pip"]["groups"]["singer-sdk"]["patterns"] == ["singer-sdk"]
+    for update in updates.values():
+        assert update["directory"] == "/"
+        assert update["schedule"]["interval"] in {"daily", "weekly"}
     # Trusted publishing: no API token is passed anywhere.
     assert "password" not in (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
