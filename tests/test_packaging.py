@@ -106,7 +106,7 @@ def test_sdist_contents(dist: dict[str, Path]) -> None:
         top = f"{PROJECT['name'].replace('-', '_')}-{PROJECT['version']}/"
         names = {n.removeprefix(top) for n in archive.getnames()}
     for required in ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "meltano.yml",
-                     "PKG-INFO",
+                     "PKG-INFO", "docs/streams.md", "plugins/loaders/target-jsonl--andyh1203.lock",
                      "tap_clockify/tap.py", "tests/conftest.py",
                      "hub/extractors/tap-clockify/tap-clockify.yml"):  # fmt: skip
         assert required in names, f"{required} missing from the sdist"

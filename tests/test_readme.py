@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -60,21 +64,80 @@ def test_streams_table_names_every_stream() -> None:
 def test_documents_the_two_commands_and_the_main_topics() -> None:
     assert "scripts/demo" in README
     assert "scripts/test" in README
-    for heading in (
+    headings = [line for line in README.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## Installation",
+        "## Try it: two commands",
+        "## Capabilities",
+        "## Supported Python versions",
         "## Streams",
         "## Settings",
-        "## Using it with Meltano",
-        "## Without Meltano: plain Singer",
-        "## Regional and subdomain workspaces",
-        "## Incremental behaviour and the lookback",
-        "## Scaling out: one job per workspace",
+        "## Usage with Meltano",
+        "## Usage as a plain Singer tap",
         "## Troubleshooting",
-    ):
-        assert f"\n{heading}\n" in README, heading
+        "## Documentation",
+        "## Development",
+        "## License",
+    ]
     for command in (
         "meltano run tap-clockify target-jsonl",
         "meltano run tap-clockify target-postgres",
         "tap-clockify --config config.json |",
-        "--state-id-suffix",
     ):
         assert command in README, command
+    assert "--state-id-suffix" in (ROOT / "docs" / "scaling-out.md").read_text(encoding="utf-8")
+
+
+def test_installation_names_the_real_package_and_variant() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    hub = yaml.safe_load(
+        (ROOT / "hub" / "extractors" / "tap-clockify" / "tap-clockify.yml").read_text("utf-8")
+    )
+    installation = README[README.index("## Installation") : README.index("## Try it")]
+    assert f"pip install {project['name']}" in installation
+    assert f"meltano add extractor tap-clockify --variant {hub['variant']}" in installation
+    # `tap-clockify` on PyPI is another project: no command installs it.
+    assert "\npip install tap-clockify" not in README
+
+
+def test_supported_pythons_and_capabilities_match_the_package() -> None:
+    about = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "tap_clockify", "--about", "--format=json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+    )
+    pythons = README[README.index("## Supported Python versions") : README.index("## Streams")]
+    assert re.findall(r"3\.\d+", pythons) == about["supported_python_versions"]
+    capabilities = README[README.index("## Capabilities") : README.index("## Supported")]
+    assert sorted(re.findall(r"`([a-z-]+)`", capabilities)) == sorted(about["capabilities"])
+
+
+def test_every_doc_is_linked_and_every_link_resolves() -> None:
+    documentation = README[README.index("## Documentation") : README.index("## Development")]
+    docs = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md"))
+    for doc in docs:
+        assert f"]({doc})" in documentation, f"{doc} is not linked from README's Documentation"
+    for target in re.findall(r"\]\((?!https?://|#)([^)#]+)", README):
+        assert (ROOT / target).exists(), f"README links to a missing {target}"
+
+
+def test_readme_stays_short() -> None:
+    """Deep material lives in docs/; the README is scanned, not read end to end."""
+    assert len(README.splitlines()) < 300
+
+
+#: Source tags of notes that live outside the project; its docs say things in their own words.
+FOREIGN_CITATIONS = ("clockify-api.md", "[DISC]", "[OFF]", "[CS]", "[PL]", "[GDISC]", "[FIX]")
+
+
+def test_docs_cite_no_notes_outside_the_project() -> None:
+    files = [ROOT / "README.md", ROOT / "meltano.yml", *(ROOT / "hub").rglob("*.yml")]
+    files += sorted((ROOT / "docs").glob("*.md"))
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for citation in FOREIGN_CITATIONS:
+            assert citation not in text, f"{path.relative_to(ROOT)} cites {citation}"
