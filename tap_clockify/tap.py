@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import signal
 import sys
+import threading
 import typing as t
 from functools import cached_property
 
@@ -26,6 +28,9 @@ if sys.version_info >= (3, 12):
     from typing import override
 else:
     from typing_extensions import override
+
+if t.TYPE_CHECKING:
+    from types import FrameType
 
 #: Failures the command line reports as one line and exit code 1, without a traceback:
 #: API errors (after retries), network errors, and configuration errors found mid-run.
@@ -67,6 +72,9 @@ class TapClockify(Tap):
             self.message_writer.table_versions = self.table_versions
         if validate_config:
             self.check_config()
+        if threading.current_thread() is threading.main_thread():
+            for interruption in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(interruption, self.handle_interruption)
         if not self.config.get("log_metrics"):
             # The SDK logs a METRIC line per request and partition: noise at INFO for a
             # sync of thousands of users. Our own progress lines replace them.
@@ -84,6 +92,21 @@ class TapClockify(Tap):
         ]
         if problems:
             raise ConfigValidationError(problems[0], errors=problems)
+
+    def handle_interruption(self, signum: int, frame: FrameType | None) -> None:  # noqa: ARG002
+        """On SIGTERM or SIGINT: emit the state, say so in one line, exit 128 + the signal.
+
+        The SDK's own handler exits 0, so an orchestrator would record an interrupted
+        sync as a success. The state emitted is the last complete one: bookmarks move
+        only once a partition is read in full, so the next run resumes without a gap.
+        """
+        self.state_writer.write_state(self.state)
+        self.logger.error(
+            "Interrupted by %s: the sync stopped before the end; the next run resumes "
+            "from the last state emitted",
+            signal.Signals(signum).name,
+        )
+        raise SystemExit(128 + signum)
 
     @override
     def setup_mapper(self) -> None:

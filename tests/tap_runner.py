@@ -177,27 +177,35 @@ def run_cli_until_killed(
     tmp_path: Path,
     *,
     grace: float = 0.0,
-) -> list[dict[str, t.Any]]:
+    interruption: int = signal.SIGKILL,
+) -> SyncResult:
     """Run the CLI until the emulator fault `stall` has fired (plus `grace` seconds), then
-    SIGKILL it; return the complete messages it wrote."""
+    send it `interruption`; return its messages (every line must be whole), log and exit."""
     config_path = tmp_path / "config.json"
     config_path.write_text(json.dumps(config))
-    output_path = tmp_path / "interrupted.jsonl"  # a file: a full pipe would stall the tap
-    with output_path.open("w") as output:
+    output_path = tmp_path / "interrupted.jsonl"  # files: a full pipe would stall the tap
+    log_path = tmp_path / "interrupted.log"
+    with output_path.open("w") as output, log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "tap_clockify", "--config", str(config_path)],
             stdout=output,
-            stderr=subprocess.DEVNULL,
+            stderr=log,
         )
         deadline = time.monotonic() + 60
         while not stall.applied:  # the stalled request has arrived
             assert time.monotonic() < deadline, "the sync never reached the stalled request"
             time.sleep(0.05)
         time.sleep(grace)
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
+        process.send_signal(interruption)
+        exit_code = process.wait(timeout=30)
     lines = output_path.read_text().splitlines()
-    return [json.loads(line) for line in lines if line.startswith("{") and line.endswith("}")]
+    if interruption == signal.SIGKILL:  # the last line may be cut short
+        lines = [line for line in lines if line.startswith("{") and line.endswith("}")]
+    return SyncResult(
+        messages=[json.loads(line) for line in lines],
+        stderr=log_path.read_text(),
+        exit_code=exit_code,
+    )
 
 
 def kill_and_resume(
@@ -207,20 +215,21 @@ def kill_and_resume(
     *,
     grace: float = 0.0,
     clear_faults: t.Callable[[], None],
+    interruption: int = signal.SIGKILL,
 ) -> tuple[SyncResult, set[tuple[str, tuple]]]:
-    """Kill a run at `stall` (see run_cli_until_killed), resume it from its last STATE with
-    the faults cleared; return the killed run and the records of both runs by key."""
+    """Interrupt a run at `stall` (see run_cli_until_killed), resume it from its last STATE
+    with the faults cleared; return the interrupted run and the records of both by key."""
     from tests.expectations import PRIMARY_KEYS, record_key  # noqa: PLC0415
 
-    first = run_cli_until_killed(config, stall, tmp_path, grace=grace)
-    states = [m["value"] for m in first if m["type"] == "STATE"]
-    assert states, "the killed run had emitted no STATE"
+    first = run_cli_until_killed(config, stall, tmp_path, grace=grace, interruption=interruption)
+    states = [m["value"] for m in first.messages if m["type"] == "STATE"]
+    assert states, "the interrupted run had emitted no STATE"
     clear_faults()
     resumed = run_cli([], config=config, state=states[-1], tmp_path=tmp_path)
     assert resumed.exit_code == 0, resumed.stderr[-2000:]
     seen = {
         (m["stream"], record_key(m["stream"], m["record"]))
-        for m in [*first, *resumed.messages]
+        for m in [*first.messages, *resumed.messages]
         if m["type"] == "RECORD" and m["stream"] in PRIMARY_KEYS
     }
-    return SyncResult(messages=first), seen
+    return first, seen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import time
 import typing as t
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from tap_clockify.retries import retry_after_seconds
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule
 from tests.expectations import PRIMARY_KEYS, record_key
-from tests.tap_runner import SyncResult, kill_and_resume, run_cli, sync
+from tests.tap_runner import SyncResult, assert_fails_in_one_line, kill_and_resume, run_cli, sync
 
 STREAMS = list(PRIMARY_KEYS)
 TIME_ENTRIES_ROUTE = "/workspaces/{workspaceId}/user/{userId}/time-entries"
@@ -159,19 +160,41 @@ def test_retries_are_bounded_and_the_failure_is_one_line(
     assert "Traceback" not in result.stderr
 
 
-def test_a_killed_sync_resumed_from_its_last_state_loses_nothing(
+@pytest.mark.parametrize(
+    ("interruption", "exit_code"),
+    [(signal.SIGKILL, -signal.SIGKILL), (signal.SIGTERM, 143), (signal.SIGINT, 130)],
+    ids=["SIGKILL", "SIGTERM", "SIGINT"],
+)
+def test_an_interrupted_sync_resumed_from_its_last_state_loses_nothing(
     emulator: Emulator,
     clean: dict,
     tmp_path: t.Any,
+    interruption: signal.Signals,
+    exit_code: int,
 ) -> None:
-    """Kill the CLI mid-way through time entries; the resumed run fills every gap."""
+    """Interrupt the CLI mid-way through time entries; the resumed run fills every gap.
+
+    SIGTERM and SIGINT end with 128 + the signal and one line saying so (never 0, which
+    an orchestrator would record as a success).
+    """
     config = fast_config(emulator)
     ws = emulator.data.second
     victim = ws.users[len(ws.users) // 2]["id"]
     stall = emulator.faults.add(
         FaultRule("delay", route=f"/workspaces/{ws.id}/user/{victim}/", delay=30, times=1),
     )
-    interrupted, seen = kill_and_resume(config, stall, tmp_path, clear_faults=emulator.faults.clear)
+    interrupted, seen = kill_and_resume(
+        config,
+        stall,
+        tmp_path,
+        clear_faults=emulator.faults.clear,
+        interruption=interruption,
+    )
+    assert interrupted.exit_code == exit_code
+    if interruption != signal.SIGKILL:
+        assert_fails_in_one_line(
+            interrupted, f"Interrupted by {interruption.name}", exit_code=exit_code
+        )
     assert seen == set(clean)
     assert (
         0

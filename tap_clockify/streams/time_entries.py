@@ -59,9 +59,10 @@ class OpenTimerMemory(ClockifyStream):
                 running.append(start)
             yield record
         state = self.get_context_state(context)
-        state.pop(OPEN_TIMER_KEY, None)
         if running:
             state[OPEN_TIMER_KEY] = min(running, key=parse_timestamp)
+        else:
+            state.pop(OPEN_TIMER_KEY, None)
 
 
 class TimeEntriesStream(OpenTimerMemory):
