@@ -22,10 +22,12 @@ from singer_sdk.helpers.types import Context
 from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 
 from tap_clockify import schemas
+from tap_clockify.deadline import DeadlineAdapter
 from tap_clockify.errors import (
     ApiKeyRejectedError,
     CatalogError,
     ClockifyRequestError,
+    NetworkError,
     PermissionDeniedError,
     RedirectRefusedError,
     UnexpectedResponseError,
@@ -256,7 +258,7 @@ class ClockifyStream(RESTStream[int]):
             rate_limit.succeeded(workspace)
             return response
 
-        return backoff.on_exception(
+        retried = backoff.on_exception(
             self.backoff_wait_generator,
             RETRIABLE_ERRORS,
             max_tries=self.backoff_max_tries,
@@ -264,6 +266,38 @@ class ClockifyStream(RESTStream[int]):
             jitter=self.backoff_jitter,
             logger=None,
         )(paced)
+
+        def reported(
+            prepared_request: requests.PreparedRequest, context: Context | None
+        ) -> requests.Response:
+            try:
+                return retried(prepared_request, context)
+            except requests.RequestException as error:
+                raise NetworkError(self.network_failure(prepared_request, error)) from error
+
+        return reported
+
+    def network_failure(
+        self, request: requests.PreparedRequest, error: requests.RequestException
+    ) -> str:
+        """One line on a request that failed on the network after every retry."""
+        where = urlsplit(request.url or "")
+        attempts = self.backoff_max_tries()
+        tried = f"{request.method} {self.path} ({attempts} attempt{'s' * (attempts > 1)})"
+        if isinstance(error, requests.exceptions.Timeout):
+            return (
+                f"{self.name}: no complete answer from {where.netloc} to {tried} within "
+                f"request_timeout ({self.timeout} s); raise request_timeout or check the network"
+            )
+        if isinstance(error, requests.exceptions.ConnectionError):
+            reason = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(error))
+            cause = reason.group(1).strip() if reason else type(error).__name__
+            return (
+                f"{self.name}: cannot connect to {where.scheme}://{where.netloc} for {tried}: "
+                f"{cause}; check the base URL settings and the network (request_timeout is "
+                f"{self.timeout} s)"
+            )
+        return f"{self.name}: {tried} failed: {type(error).__name__}: {error}"
 
     def slow_down(self, workspace: str, response: requests.Response) -> None:
         """Clockify's 429: slow the workspace's pace (logged at its first slowdown)."""
@@ -276,6 +310,15 @@ class ClockifyStream(RESTStream[int]):
                 workspace or "(none)",
                 rate,
             )
+
+    @cached_property
+    def requests_session(self) -> requests.Session:
+        """A session whose requests are bounded as a whole by `request_timeout`."""
+        session = requests.Session()
+        adapter = DeadlineAdapter(self.timeout)
+        for scheme in ("https://", "http://"):
+            session.mount(scheme, adapter)
+        return session
 
     @property
     def timeout(self) -> int:

@@ -29,6 +29,10 @@ class UnexpectedResponseError(ClockifyError):
     """A response whose shape the tap cannot read (not JSON, a wrong type, a missing id)."""
 
 
+class NetworkError(ClockifyError):
+    """A request failed on the network (timeout, refused connection) after every retry."""
+
+
 class RepeatedPageError(ClockifyError):
     """The server answered the next page with the same body as the previous one."""
 

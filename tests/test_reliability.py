@@ -145,6 +145,58 @@ def test_a_slow_endpoint_past_the_timeout_is_retried(emulator: Emulator, clean: 
     assert faulty == clean
 
 
+def test_a_trickling_body_is_cut_at_the_timeout_and_retried(
+    emulator: Emulator, clean: dict
+) -> None:
+    """Headers, then a byte every 0.3 s: each read is quick, the request never ends."""
+    trickle = emulator.faults.add(FaultRule("trickle", route="/clients", delay=0.3, times=1))
+    started = time.monotonic()
+    faulty = by_key(sync(fast_config(emulator, request_timeout=1), streams=STREAMS))
+    assert faulty == clean
+    assert trickle.applied == 1
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize(
+    ("fault", "fragments"),
+    [
+        (
+            FaultRule("trickle", route="/clients", delay=0.3),
+            ["clients: no complete answer", "within request_timeout (1 s)", "2 attempts"],
+        ),
+        (
+            FaultRule("delay", route="/clients", delay=3),
+            ["clients: no complete answer", "within request_timeout (1 s)", "2 attempts"],
+        ),
+    ],
+    ids=["trickling-body", "slow-headers"],
+)
+def test_a_timeout_after_every_retry_names_the_stream_and_the_setting(
+    emulator: Emulator,
+    tmp_path: t.Any,
+    fault: FaultRule,
+    fragments: list[str],
+) -> None:
+    emulator.faults.add(fault)
+    config = fast_config(emulator, request_timeout=1, max_retries=1)
+    result = run_cli([], config=config, tmp_path=tmp_path)
+    assert_fails_in_one_line(result, *fragments)
+
+
+def test_a_refused_connection_names_the_stream_and_the_host(tmp_path: t.Any) -> None:
+    with Emulator() as emulator:
+        config = fast_config(emulator, max_retries=1)
+        base_url = emulator.base_url
+    # The emulator is gone: its port refuses connections.
+    result = run_cli([], config=config, tmp_path=tmp_path)
+    assert_fails_in_one_line(
+        result,
+        f"workspaces: cannot connect to {base_url}",
+        "Connection refused",
+        "request_timeout",
+    )
+
+
 def test_retries_are_bounded_and_the_failure_is_one_line(
     emulator: Emulator,
     tmp_path: t.Any,
