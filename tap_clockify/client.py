@@ -17,11 +17,13 @@ import requests
 from singer_sdk import RESTStream, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
+from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.helpers.types import Context
 from singer_sdk.schema.source import SchemaDirectory, StreamSchema
 
 from tap_clockify import schemas
+from tap_clockify.conform import SchemaPruner
 from tap_clockify.deadline import DeadlineAdapter
 from tap_clockify.errors import (
     ApiKeyRejectedError,
@@ -116,6 +118,8 @@ class ClockifyStream(RESTStream[int]):
     #: Field every record from the API must carry (None: no check), so a malformed
     #: response fails with a clear message instead of a KeyError downstream.
     api_id_field: t.ClassVar[str | None] = "id"
+    #: Records are conformed by `pruner` (undeclared fields dropped), not walked by the SDK.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     #: Whether the next partitions (per parent record) are read ahead in threads.
     prefetch_partitions: t.ClassVar[bool] = False
     #: How a paged endpoint's pages are counted and ended.
@@ -425,6 +429,8 @@ class ClockifyStream(RESTStream[int]):
         try:
             for record in self.announce_children(context, self.read_partition(context)):
                 self.check_record(record)
+                if dropped := self.pruner.prune(record):
+                    self.warn_undeclared(dropped)
                 yield record
         except PermissionDeniedError as error:
             if self.denial_leaves_out_records:
@@ -451,6 +457,18 @@ class ClockifyStream(RESTStream[int]):
         sends one per stream instead, at the end of a complete run.
         """
         return False
+
+    @cached_property
+    def pruner(self) -> SchemaPruner:
+        """Drops undeclared fields; compiled once, in place of the SDK's per-record walk."""
+        return SchemaPruner.compile(self.schema)
+
+    def warn_undeclared(self, dropped: list[str]) -> None:
+        """Say once per stream and set of fields that Clockify sent fields not in the schema."""
+        self.tap.warn_once(
+            f"{self.name}: Clockify sent fields the schema does not declare, left out: "
+            f"{', '.join(sorted(set(dropped)))}"
+        )
 
     def read_partition(self, context: Context | None) -> t.Iterable[dict]:
         """The partition's records: read ahead by the prefetcher, or read now."""

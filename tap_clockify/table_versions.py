@@ -44,9 +44,10 @@ import sys
 import typing as t
 from collections import Counter
 
-from singer_sdk.io_base import SingerWriter
 from singer_sdk.mapper import RemoveRecordTransform
 from singer_sdk.singerlib import ActivateVersionMessage, RecordMessage, SchemaMessage
+
+from tap_clockify.output import SingerOutput
 
 if sys.version_info >= (3, 12):
     from typing import override
@@ -183,8 +184,8 @@ class TableVersions:
         return activated
 
 
-class VersionStampingWriter(SingerWriter):
-    """The SDK's message writer, letting the run's `TableVersions` see each message first."""
+class VersionStampingWriter(SingerOutput):
+    """The tap's writer (`SingerOutput`); the run's `TableVersions` sees each message first."""
 
     #: Set by the tap once it is created.
     table_versions: TableVersions | None = None
