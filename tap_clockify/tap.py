@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import io
+import json
 import logging
 import signal
 import sys
@@ -17,6 +19,7 @@ from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, Retriabl
 
 from tap_clockify import redaction
 from tap_clockify.errors import InputError
+from tap_clockify.inputs import StateChecker, check_catalog, env_problems, read_json_object
 from tap_clockify.progress import SyncProgress
 from tap_clockify.ratelimit import ClockifyRateLimit
 from tap_clockify.settings import CONFIG_SCHEMA, DEFAULT_MAX_REQUESTS_PER_SECOND
@@ -35,6 +38,10 @@ if t.TYPE_CHECKING:
 #: Failures the command line reports as one line and exit code 1, without a traceback:
 #: API errors (after retries), network errors, and configuration errors found mid-run.
 REPORTED_ERRORS = (FatalAPIError, RetriableAPIError, requests.RequestException)
+#: Options naming JSON files the command reads before the sync (config is read apart).
+INPUT_FILES = ("catalog", "state")
+#: Prefix of the environment variables `--config ENV` reads settings from.
+ENV_PREFIX = "TAP_CLOCKIFY_"
 
 
 class TapClockify(Tap):
@@ -62,6 +69,10 @@ class TapClockify(Tap):
         """
         if isinstance(config, dict):
             redaction.install(redaction.SecretRedactor([config.get("api_key")]))
+        if kwargs.get("parse_env_config") and (
+            problems := env_problems(self.config_jsonschema, ENV_PREFIX)
+        ):
+            raise ConfigValidationError(problems[0], errors=problems)
         try:
             super().__init__(config=config, validate_config=validate_config, **kwargs)
         except ConfigValidationError as error:
@@ -72,6 +83,9 @@ class TapClockify(Tap):
             self.message_writer.table_versions = self.table_versions
         if validate_config:
             self.check_config()
+        known = self.config_jsonschema.get("properties", {})
+        for name in sorted(set(self.config) - set(known)):
+            self.logger.warning("Unknown setting %r ignored (check its spelling)", name)
         if threading.current_thread() is threading.main_thread():
             for interruption in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(interruption, self.handle_interruption)
@@ -107,6 +121,26 @@ class TapClockify(Tap):
             signal.Signals(signum).name,
         )
         raise SystemExit(128 + signum)
+
+    @override
+    def load_state(self, state: dict[str, t.Any]) -> None:
+        """Check the state first: one line naming the stream and key for what cannot be used."""
+        if state:
+            state = StateChecker(list(self.streams), self.logger).checked(state)
+        super().load_state(state)
+
+    @override
+    @classmethod
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> t.Any:
+        """Read the `--config` files, each missing or malformed one reported in one line."""
+        for path in value:
+            if path != "ENV":
+                try:
+                    read_json_object("config", path)
+                except InputError as error:
+                    cls.logger.error("Configuration error: %s", error)
+                    ctx.exit(1)
+        return super().cb_config(ctx, param, value)
 
     @override
     def setup_mapper(self) -> None:
@@ -154,6 +188,9 @@ class TapClockify(Tap):
     def get_singer_command(cls) -> click.Command:
         """The SDK's command, reporting known failures as one line and exit code 1."""
         command = super().get_singer_command()
+        for param in command.params:
+            if param.name in INPUT_FILES:  # read by the callback, which reports problems
+                param.type = click.STRING
         if command.callback is not None:
             command.callback = _report_errors_in_one_line(command.callback, cls.logger)
         return command
@@ -166,6 +203,12 @@ def _report_errors_in_one_line(
     @functools.wraps(run)
     def run_reporting_errors(*args: t.Any, **kwargs: t.Any) -> t.Any:
         try:
+            for option in INPUT_FILES:
+                if kwargs.get(option) is not None:
+                    content = read_json_object(option, kwargs[option])
+                    if option == "catalog":
+                        check_catalog(content, kwargs[option], logger)
+                    kwargs[option] = io.StringIO(json.dumps(content))
             return run(*args, **kwargs)
         except ConfigValidationError as error:
             for problem in error.errors or [str(error)]:

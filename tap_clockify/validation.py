@@ -16,6 +16,9 @@ URL_SETTINGS = ("api_url", "reports_url", "auditlog_url")
 LOCAL_HOSTS = {"localhost"}
 #: HTTP header values are sent as Latin-1: the API key must be printable within it.
 LATIN_1_MAX = 0xFF
+#: The earliest `start_date` accepted: older dates hold no Clockify data, and the
+#: earliest (year 1) would overflow the date arithmetic of the request windows.
+EARLIEST_START = datetime(1970, 1, 1, tzinfo=UTC)
 #: Clockify ids are 24-hex Mongo ObjectIds.
 CLOCKIFY_ID = re.compile(r"[0-9a-fA-F]{24}")
 
@@ -117,6 +120,11 @@ def start_date_problem(value: t.Any) -> str:
         return f"start_date: expected an ISO 8601 date such as 2024-01-01T00:00:00Z (got {value!r})"
     if moment > datetime.now(UTC):
         return f"start_date: expected a date in the past (got {value!r}, which is in the future)"
+    if moment < EARLIEST_START:
+        return (
+            f"start_date: expected a date from {EARLIEST_START:%Y-%m-%d} on (got {value!r}); "
+            "leave it empty to read all history"
+        )
     return ""
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule
-from tests.tap_runner import assert_fails_in_one_line, run_cli, sync
+from tests.tap_runner import assert_fails_in_one_line, run_cli, sync, warning_lines
 
 #: A key full of characters that need escaping in JSON, URLs, shells and regexes.
 AWKWARD_KEY = "k3y/+=&%?#\"'\\<>;|$(ü)*[.]"
@@ -38,6 +38,8 @@ FUTURE = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
         ({"max_requests_per_second": 2.5}, ["max_requests_per_second", "whole number", "2.5"]),
         ({"retry_backoff_ms": "fast"}, ["retry_backoff_ms", "whole number", "'fast'"]),
         ({"log_metrics": "yes"}, ["log_metrics", "true or false", "'yes'"]),
+        ({"start_date": "0001-01-01T00:00:00Z"}, ["start_date", "from 1970-01-01 on"]),
+        ({"request_timeout": 1e12}, ["request_timeout", "from 1 to 3600"]),
     ],
     ids=[
         "empty-key",
@@ -53,6 +55,8 @@ FUTURE = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
         "fractional-rate",
         "backoff-not-a-number",
         "boolean-as-text",
+        "start-date-year-1",
+        "huge-timeout",
     ],
 )
 def test_bad_settings_fail_before_any_request(
@@ -161,3 +165,184 @@ def test_an_awkward_api_key_never_leaks(tmp_path: t.Any) -> None:
         everything = result.stdout + result.stderr + json.dumps(result.final_state)
         assert AWKWARD_KEY not in everything
         assert json.dumps(AWKWARD_KEY)[1:-1] not in everything
+
+
+def test_an_integer_setting_from_the_environment_that_is_not_a_number(
+    emulator: Emulator, tmp_path: t.Any
+) -> None:
+    config_path = tmp_path / "base.json"
+    config_path.write_text(json.dumps(emulator_config(emulator)))
+    result = run_cli(
+        ["--config", str(config_path), "--config", "ENV"],
+        tmp_path=tmp_path,
+        env={"TAP_CLOCKIFY_PAGE_SIZE": "abc"},
+    )
+    assert_fails_in_one_line(result, "TAP_CLOCKIFY_PAGE_SIZE", "whole number", "page_size", "'abc'")
+    assert emulator.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "content", "fragments"),
+    [
+        ("config", None, ["--config", "no such file"]),
+        ("config", "{", ["--config", "not valid JSON"]),
+        ("config", "[]", ["--config", "expected a JSON object (got list)"]),
+        ("catalog", None, ["--catalog", "no such file"]),
+        ("catalog", "{", ["--catalog", "not valid JSON"]),
+        ("catalog", '{"streams": {}}', ["--catalog", "streams: expected a list"]),
+        ("state", None, ["--state", "no such file"]),
+        ("state", "", ["--state", "the file is empty"]),
+        ("state", "{", ["--state", "not valid JSON"]),
+    ],
+    ids=[
+        "config-missing",
+        "config-not-json",
+        "config-a-list",
+        "catalog-missing",
+        "catalog-not-json",
+        "catalog-streams-not-a-list",
+        "state-missing",
+        "state-empty",
+        "state-not-json",
+    ],
+)
+def test_unusable_input_files_fail_in_one_line(
+    emulator: Emulator,
+    tmp_path: t.Any,
+    option: str,
+    content: str | None,
+    fragments: list[str],
+) -> None:
+    path = tmp_path / f"given-{option}.json"
+    if content is not None:
+        path.write_text(content)
+    args = [f"--{option}", str(path)]
+    if option != "config":
+        config_path = tmp_path / "base.json"
+        config_path.write_text(json.dumps(emulator_config(emulator)))
+        args += ["--config", str(config_path)]
+    result = run_cli(args, tmp_path=tmp_path)
+    assert_fails_in_one_line(result, str(path), *fragments)
+    assert emulator.count() == 0
+
+
+def time_entries_partition(**values: t.Any) -> dict[str, t.Any]:
+    """A time_entries state with one partition holding `values`."""
+    context = {"workspace_id": "5c32a54e9ae1f428e700000e", "user_id": "5c32a54e9ae1f428e7000001"}
+    return {"bookmarks": {"time_entries": {"partitions": [{"context": context, **values}]}}}
+
+
+@pytest.mark.parametrize(
+    ("state", "fragments"),
+    [
+        ([], ["state", "expected a JSON object (got list)"]),
+        ({"bookmarks": []}, ["state: bookmarks", "expected an object"]),
+        ({"bookmarks": {"time_entries": "x"}}, ["bookmarks.time_entries", "expected an object"]),
+        (
+            {"bookmarks": {"time_entries": {"partitions": {"a": 1}}}},
+            ["bookmarks.time_entries.partitions", "expected a list"],
+        ),
+        (
+            time_entries_partition(replication_key="started_at", replication_key_value=5),
+            ["time_entries", "replication_key_value", "ISO 8601", "(got 5)"],
+        ),
+        (
+            time_entries_partition(replication_key_value="yesterday"),
+            ["time_entries", "replication_key_value", "'yesterday'"],
+        ),
+        (
+            time_entries_partition(open_timer_started_at="not a time"),
+            ["time_entries", "open_timer_started_at", "'not a time'"],
+        ),
+        (
+            {
+                "bookmarks": {
+                    "detailed_report": {
+                        "partitions": [{"context": {"workspace_id": "w"}, "read_until": "soon"}]
+                    }
+                }
+            },
+            ["detailed_report", "read_until", "'soon'"],
+        ),
+    ],
+    ids=[
+        "not-an-object",
+        "bookmarks-a-list",
+        "stream-state-a-string",
+        "partitions-an-object",
+        "bookmark-a-number",
+        "bookmark-not-a-date",
+        "open-timer-garbage",
+        "read-until-garbage",
+    ],
+)
+def test_broken_state_fails_in_one_line_naming_stream_and_key(
+    emulator: Emulator,
+    tmp_path: t.Any,
+    state: t.Any,
+    fragments: list[str],
+) -> None:
+    result = run_cli([], config=emulator_config(emulator), state=state, tmp_path=tmp_path)
+    assert_fails_in_one_line(result, *fragments)
+    assert emulator.count() == 0
+
+
+def test_an_empty_partitions_object_is_ignored_with_a_warning(
+    emulator: Emulator, tmp_path: t.Any
+) -> None:
+    state = {"bookmarks": {"time_entries": {"partitions": {}}}}
+    result = run_cli([], config=emulator_config(emulator), state=state, tmp_path=tmp_path)
+    assert result.exit_code == 0, result.stderr[-3000:]
+    assert any("partitions: empty and not a list; ignored" in w for w in warning_lines(result))
+    assert len(result.records("time_entries")) == len(emulator.data.main.entries()) + len(
+        emulator.data.second.entries()
+    ) + len(emulator.data.tiny.entries())
+
+
+def test_a_bookmark_in_the_future_is_clamped_with_a_warning(
+    emulator: Emulator, tmp_path: t.Any
+) -> None:
+    ws = emulator.data.main
+    user = ws.users[0]["id"]
+    state = {
+        "bookmarks": {
+            "time_entries": {
+                "partitions": [
+                    {
+                        "context": {"workspace_id": ws.id, "user_id": user},
+                        "replication_key": "started_at",
+                        "replication_key_value": "2099-01-01T00:00:00Z",
+                    }
+                ]
+            }
+        }
+    }
+    result = run_cli([], config=emulator_config(emulator), state=state, tmp_path=tmp_path)
+    assert result.exit_code == 0, result.stderr[-3000:]
+    assert any("2099-01-01T00:00:00Z is in the future; clamped" in w for w in warning_lines(result))
+    starts = [
+        r.query["start"][0] for r in emulator.requests if f"/user/{user}/time-entries" in r.path
+    ]
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert starts
+    assert all(start < now for start in starts)
+    assert result.final_state["bookmarks"]["time_entries"]["partitions"]
+
+
+def test_unknown_settings_get_one_warning_each(emulator: Emulator, tmp_path: t.Any) -> None:
+    config = emulator_config(emulator, page_sise=100, startdate="2024-01-01")
+    result = run_cli([], config=config, tmp_path=tmp_path)
+    assert result.exit_code == 0, result.stderr[-3000:]
+    unknown = [line for line in warning_lines(result) if "Unknown setting" in line]
+    assert len(unknown) == 2, unknown
+    assert "'page_sise'" in unknown[0]
+    assert "'startdate'" in unknown[1]
+
+
+def test_an_empty_catalog_gets_a_warning(emulator: Emulator, tmp_path: t.Any) -> None:
+    result = run_cli(
+        [], config=emulator_config(emulator), catalog={"streams": []}, tmp_path=tmp_path
+    )
+    assert result.exit_code == 0, result.stderr[-3000:]
+    assert any("lists no streams" in line for line in warning_lines(result))
+    assert emulator.count() == 0
