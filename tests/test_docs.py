@@ -16,6 +16,7 @@ CODE = sorted(
     for path in (ROOT / folder).rglob("*")
     if path.is_file() and (path.suffix == ".py" or path.parent.name == "scripts")
 )
+PLUGIN_FILES = [ROOT / "meltano.yml", *sorted((ROOT / "hub").rglob("*.yml"))]
 
 #: Citations of notes that are not part of the repository: an API notes file kept
 #: elsewhere, and the source tags it used.
@@ -31,10 +32,11 @@ def headings(path: Path) -> list[str]:
     return [line.lstrip("#").strip() for line in lines if re.match(r"#+ ", line)]
 
 
-def test_code_cites_no_notes_outside_the_repository() -> None:
+def test_nothing_cites_notes_outside_the_repository() -> None:
+    """Code, docs and plugin files say things in their own words, or point to docs/."""
     citing = [
         f"{path.relative_to(ROOT)}:{number}"
-        for path in CODE
+        for path in [*CODE, *DOCUMENTS, *PLUGIN_FILES]
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
         if OUTSIDE_CITATION.search(line)
     ]
