@@ -243,9 +243,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Report window days",
         description=(
             "Days of history one report request covers (detailed, attendance and expense "
-            "reports). Clockify allows at most 31 days per report on the Free plan and 366 "
-            "on paid plans; the default of 31 works on every plan. Larger windows cost "
-            "fewer requests."
+            "reports; the summary report in whole periods). Clockify allows at most 31 days "
+            "per report on the Free plan and 366 on paid plans; the default of 31 works on "
+            "every plan. Larger windows cost fewer requests."
         ),
     ),
     th.Property(
@@ -285,8 +285,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Summary report grain",
         description=(
             "Period of one summary_report record: day, week (Monday to Sunday) or month. "
-            "The summary report is read with one request per period, so week or month "
-            "costs fewer requests over a long history."
+            "With fewer than three summary_report_groups, Clockify splits a whole report "
+            "window into periods in one request; with three, the tap asks once per period."
         ),
     ),
 ).to_dict()

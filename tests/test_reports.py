@@ -16,7 +16,8 @@ import pytest
 import requests
 
 from tap_clockify.errors import ClockifyRequestError
-from tap_clockify.streams.reports import READ_UNTIL_KEY
+from tap_clockify.settings import MAX_SUMMARY_GROUPS
+from tap_clockify.streams.reports import READ_UNTIL_KEY, SummaryReportStream
 from tap_clockify.streams.time_entries import OPEN_TIMER_KEY
 from tap_clockify.tap import TapClockify
 from tap_clockify.timestamps import parse_timestamp
@@ -300,13 +301,84 @@ def test_summary_totals_are_sums_of_durations_per_period_and_path(
         )
         for group in groups:
             assert f"{group}:{record[f'{group.lower()}_id'] or ''}" in record["group_path"]
-    # One request per period and workspace, each for exactly that period.
     periods = sorted({period_of(first + timedelta(days=n), grain) for n in range(400)})
     wanted = [p for p in periods if p <= today()]
     for ws_id in emulator.data.visible_workspace_ids:
         sent = bodies(emulator, SUMMARY)[ws_id]
-        assert [window_of(b)[0] for b in sent] == wanted
-        assert all(b["summaryFilter"]["groups"] == groups for b in sent)
+        if len(groups) == MAX_SUMMARY_GROUPS:
+            # No level free: one request per period, each for exactly that period.
+            assert [window_of(b)[0] for b in sent] == wanted
+            assert all(b["summaryFilter"]["groups"] == groups for b in sent)
+            continue
+        # A level free: Clockify splits whole periods, up to 31 days of them per request.
+        level = {"day": "DATE", "week": "WEEK", "month": "MONTH"}[grain]
+        assert all(b["summaryFilter"]["groups"] == [level, *groups] for b in sent)
+        windows = [window_of(b) for b in sent]
+        assert windows[0][0] == wanted[0]
+        assert period_of(windows[-1][1], grain) == wanted[-1]
+        for (_, end), (start, _) in itertools.pairwise(windows):
+            assert start == end + timedelta(days=1)
+        for start, end in windows:
+            assert period_of(start, grain) == start
+            assert (end - start).days < 31 or period_of(end, grain) == start
+        assert len(windows) <= len(wanted) // {"day": 31, "week": 4, "month": 1}[grain] + 1
+
+
+@pytest.mark.parametrize(
+    ("groups", "grain", "days"),
+    [
+        (["PROJECT", "USER"], "day", 70),
+        (["TAG"], "week", 120),
+        (["CLIENT", "TASK"], "month", 200),  # in 92-day windows: three months a request
+        (["USER", "DATE"], "day", 10),  # the period level is taken: one request per period
+    ],
+)
+def test_summary_split_by_clockify_gives_the_rows_of_one_request_per_period(
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    groups: list[str],
+    grain: str,
+    days: int,
+) -> None:
+    start = emulator.data.now - timedelta(days=days)
+    config = emulator_config(
+        emulator,
+        start_date=iso(start),
+        summary_report_groups=groups,
+        summary_report_grain=grain,
+        report_window_days=92 if grain == "month" else 31,
+        workspace_ids=[emulator.data.main.id],  # a paid plan: reports may span 92 days
+    )
+    split = sync(config, streams=["summary_report"]).records("summary_report")
+    split_calls = emulator.count(route=SUMMARY)
+    emulator.reset_log()
+    monkeypatch.setattr(SummaryReportStream, "split_by_period", False)
+    per_period = sync(config, streams=["summary_report"]).records("summary_report")
+    per_period_calls = emulator.count(route=SUMMARY)
+
+    def by_key(records: list[Record]) -> dict[tuple, Record]:
+        keyed = {(r["workspace_id"], r["period_start"], r["group_path"]): r for r in records}
+        assert len(keyed) == len(records)
+        return keyed
+
+    assert split
+    assert by_key(split) == by_key(per_period)
+    if "DATE" in groups:
+        assert split_calls == per_period_calls
+    else:
+        assert split_calls < per_period_calls
+
+
+def test_a_year_of_summary_costs_one_request_per_report_window(emulator: Emulator) -> None:
+    """365 days by day, in 31-day windows: 12 or 13 requests per workspace, not 366."""
+    start = emulator.data.now - timedelta(days=365)
+    config = emulator_config(emulator, start_date=iso(start), summary_report_grain="day")
+    records = sync(config, streams=["summary_report"]).records("summary_report")
+    assert records
+    for ws_id in emulator.data.visible_workspace_ids:
+        windows = [window_of(body) for body in bodies(emulator, SUMMARY)[ws_id]]
+        assert len(windows) == -(-((today() - windows[0][0]).days + 1) // 31)
+        assert len(windows) <= 13
 
 
 # --- Attendance ----------------------------------------------------------------------
@@ -389,10 +461,7 @@ def test_second_run_rereads_only_the_lookback_window(emulator: Emulator) -> None
             resume = (parse_timestamp(marks[ws_id][READ_UNTIL_KEY]) - timedelta(days=3)).date()
             windows = [window_of(body) for body in sent]
             assert windows[0][0] == resume, stream
-            if stream == "summary_report":  # one request per day
-                assert windows == [(resume + timedelta(days=n),) * 2 for n in range(4)]
-            else:  # four days fit one window
-                assert windows == [(resume, today())], stream
+            assert windows == [(resume, today())], stream  # four days fit one window
         new_marks = partitions(second.final_state, stream)
         for ws_id, mark in marks.items():
             assert new_marks[ws_id][READ_UNTIL_KEY] >= mark[READ_UNTIL_KEY]

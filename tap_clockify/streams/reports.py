@@ -380,11 +380,12 @@ class DetailedReportStream(OpenTimerMemory, ReportStream):
 
 
 class SummaryReportStream(ReportStream):
-    """Totals per leaf of the `summary_report_groups` tree, one request per period.
+    """Totals per leaf of the `summary_report_groups` tree, per day, week or month.
 
-    The summary report is not paged and has no per-period breakdown unless a DATE, WEEK or
-    MONTH level is added, whose ids are undocumented and which would cost one of the three
-    levels; one request per period keeps every level for the user and the period exact.
+    The summary report has no per-period breakdown of its own. When the groups leave a
+    level free (at most three are allowed), the tap adds the period as the outermost level
+    (DATE, WEEK or MONTH) and lets Clockify split a whole report window of periods in one
+    request; with three groups it asks once per period. Both give the same rows.
     """
 
     name = "summary_report"
@@ -394,6 +395,8 @@ class SummaryReportStream(ReportStream):
     records_jsonpath = "$.groupOne[*]"
     paged = False
     api_id_field = None
+    #: False reads one period per request even when a group level is free.
+    split_by_period = True
 
     @property
     def groups(self) -> list[str]:
@@ -405,26 +408,75 @@ class SummaryReportStream(ReportStream):
         """The `summary_report_grain` setting."""
         return str(self.config.get("summary_report_grain", DEFAULT_SUMMARY_GRAIN))
 
+    @property
+    def period_level(self) -> str | None:
+        """The group level that splits a request into periods, when a level is free."""
+        level = PERIOD_LEVELS[self.grain]
+        groups = self.groups
+        if not self.split_by_period or len(groups) >= MAX_SUMMARY_GROUPS or level in groups:
+            return None
+        return level
+
     def plan(self, state: Mapping[str, t.Any], now: datetime) -> list[Window]:
-        """One window per day, week or month, from the period holding the first day."""
+        """Whole periods from the one holding the first day; several per request if possible."""
         zone = self.zone
         today = now.astimezone(zone).date()
-        return period_windows(self.first_day(state, today), today, self.grain, zone)
+        periods = period_windows(self.first_day(state, today), today, self.grain, zone)
+        if self.period_level is None:
+            return periods
+        days = int(self.config.get("report_window_days", DEFAULT_REPORT_WINDOW_DAYS))
+        return join_periods(periods, days)
 
     def report_filter(self, page: int) -> dict[str, t.Any]:  # noqa: ARG002
-        """`summaryFilter` with the configured groups."""
+        """`summaryFilter` with the period level, if any, and the configured groups."""
+        level = self.period_level
         return {
             "amounts": list(AMOUNT_TYPES),
             "weekStart": "MONDAY",
-            "summaryFilter": {"groups": self.groups, "sortColumn": "GROUP"},
+            "summaryFilter": {
+                "groups": [level, *self.groups] if level else self.groups,
+                "sortColumn": "GROUP",
+            },
         }
 
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
-        """One row per leaf of the group tree."""
+        """One row per leaf of the group tree (under each period node when split)."""
+        level = self.period_level
         for node in super().parse_response(response):
-            yield from self.leaves(node, [])
+            if level is None:
+                yield from self.leaves(node, [], self.window)
+                continue
+            if not isinstance(node, dict):
+                self.unexpected("expected each group to be an object", node)
+            period = self.period_of(node)
+            for child in node.get("children") or []:
+                yield from self.leaves(child, [], period)
 
-    def leaves(self, node: t.Any, path: list[tuple[str, t.Any, t.Any]]) -> Iterator[dict]:
+    def period_of(self, node: dict[str, t.Any]) -> Window:
+        """The period a DATE, WEEK or MONTH node stands for, inside the window asked for."""
+        window = self.window
+        value = str(node.get("_id") or node.get("name") or "")
+        try:
+            first = date.fromisoformat(value[:10]) if len(value) >= 10 else None
+            if first is None:  # a month as `yyyy-MM`
+                first = date(int(value[:4]), int(value[5:7]), 1)
+        except ValueError:
+            first = None
+        if first is None or not window.first <= first <= window.last:
+            self.unexpected(
+                f"expected each {self.period_level} group to name a day in "
+                f"{window.first}..{window.last}",
+                value,
+            )
+        period = period_windows(first, first, self.grain, window.zone)[0]
+        return Window(period.first, min(period.last, window.last), window.zone)
+
+    def leaves(
+        self,
+        node: t.Any,
+        path: list[tuple[str, t.Any, t.Any]],
+        period: Window,
+    ) -> Iterator[dict]:
         """The rows under `node`, whose ancestors are `path` (group, id, name)."""
         if not isinstance(node, dict):
             self.unexpected("expected each group to be an object", node)
@@ -433,13 +485,12 @@ class SummaryReportStream(ReportStream):
         path = [*path, (level, node.get("_id", node.get("id")), node.get("name"))]
         if len(path) < len(groups):
             for child in node.get("children") or []:
-                yield from self.leaves(child, path)
+                yield from self.leaves(child, path, period)
             return
-        window = self.window
         row: dict[str, t.Any] = {
             "period": self.grain,
-            "period_start": window.first.isoformat(),
-            "period_end": window.last.isoformat(),
+            "period_start": period.first.isoformat(),
+            "period_end": period.last.isoformat(),
             "groups": groups,
             "group_path": "/".join(f"{group}:{group_id or ''}" for group, group_id, _ in path),
         }
@@ -453,6 +504,21 @@ class SummaryReportStream(ReportStream):
         row["amount"] = node.get("amount")
         row["amounts"] = node.get("amounts")
         yield row
+
+
+#: The summary group that splits a report into periods of each grain.
+PERIOD_LEVELS = {"day": "DATE", "week": "WEEK", "month": "MONTH"}
+
+
+def join_periods(periods: list[Window], max_days: int) -> list[Window]:
+    """Consecutive whole periods joined into windows of at most `max_days` (or one period)."""
+    windows: list[Window] = []
+    for period in periods:
+        if windows and (period.last - windows[-1].first).days < max_days:
+            windows[-1] = Window(windows[-1].first, period.last, period.zone)
+        else:
+            windows.append(period)
+    return windows
 
 
 class AttendanceReportStream(ReportStream):
