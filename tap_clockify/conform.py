@@ -32,6 +32,8 @@ class SchemaPruner:
     open: bool
     objects: dict[str, SchemaPruner] = field(default_factory=dict)
     arrays: dict[str, SchemaPruner] = field(default_factory=dict)
+    #: Whether no property holds objects this plan looks into.
+    flat: bool = True
 
     @classmethod
     def compile(cls, schema: t.Mapping[str, t.Any]) -> SchemaPruner:
@@ -44,6 +46,7 @@ class SchemaPruner:
             items = prop.get("items")
             if isinstance(items, t.Mapping) and (nested := object_schema(items)) is not None:
                 pruner.arrays[name] = cls.compile(nested)
+        pruner.flat = not pruner.objects and not pruner.arrays
         return pruner
 
     def prune(self, record: dict[str, t.Any], path: str = "") -> list[str]:
@@ -55,12 +58,12 @@ class SchemaPruner:
                 dropped.append(path + name)
         for name, pruner in self.objects.items():
             value = record.get(name)
-            if isinstance(value, dict):
+            if type(value) is dict and not (pruner.flat and value.keys() <= pruner.declared):
                 dropped += pruner.prune(value, f"{path}{name}.")
         for name, pruner in self.arrays.items():
             value = record.get(name)
-            if isinstance(value, list):
+            if type(value) is list:
                 for item in value:
-                    if isinstance(item, dict):
+                    if type(item) is dict and not (pruner.flat and item.keys() <= pruner.declared):
                         dropped += pruner.prune(item, f"{path}{name}.")
         return dropped

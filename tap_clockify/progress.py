@@ -55,7 +55,9 @@ class SyncProgress:
 
     def _stream(self, name: str) -> StreamProgress:
         now = self.clock()
-        progress = self.streams.setdefault(name, StreamProgress(started=now, last_activity=now))
+        progress = self.streams.get(name)
+        if progress is None:
+            progress = self.streams[name] = StreamProgress(started=now, last_activity=now)
         progress.last_activity = now
         return progress
 

@@ -121,9 +121,12 @@ class TimeEntriesStream(OpenTimerMemory):
 
     def entries_in_window(self, context: Context | None) -> t.Iterator[dict[str, t.Any]]:
         """The entries read, less those only inside the time-zone margin."""
+        window_start = self._window_start
+        if window_start is None:  # all history: nothing to filter
+            yield from super().get_records(context)
+            return
         for record in super().get_records(context):
-            started = parse_timestamp(record["timeInterval"]["start"])
-            if not (self._window_start and started < self._window_start):
+            if parse_timestamp(record["timeInterval"]["start"]) >= window_start:
                 yield record
 
     def running_timer_start(self, record: dict[str, t.Any]) -> str | None:
