@@ -185,7 +185,7 @@ def add_entries(data: Dataset, ws: WorkspaceData, total: int) -> None:
 
 
 def minimum_calls(ws: WorkspaceData) -> dict[str, int]:
-    """The fewest list calls that can read each core stream of `ws`, at 5,000 per page."""
+    """The fewest calls that can read each stream of `ws` (5,000 records per page)."""
 
     def pages(count: int) -> int:
         return max(1, math.ceil(count / MAX_PAGE))
@@ -200,4 +200,6 @@ def minimum_calls(ws: WorkspaceData) -> dict[str, int]:
         "tags": pages(len(ws.tags)),
         "custom_fields": 1,
         "time_entries": sum(pages(len(entries)) for entries in ws.time_entries.values()),
+        # The default history (366 days up to today) in the default 31-day report windows.
+        "summary_report": math.ceil(366 / 31),
     }

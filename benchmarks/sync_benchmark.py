@@ -43,6 +43,7 @@ ROUTE_STREAMS = {
     "tags": "tags",
     "custom-fields": "custom_fields",
     "time-entries": "time_entries",
+    "summary": "summary_report",
 }
 
 
@@ -214,9 +215,12 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=20.0, help="per request")
     parser.add_argument(
         "--streams",
-        choices=("hub", "core"),
+        choices=("hub", "core", "summary"),
         default="hub",
-        help="hub: the seven streams of the Hub's tap 1.0.7; core: also user_groups, fields",
+        help=(
+            "hub: the seven streams of the Hub's tap 1.0.7; core: also user_groups and "
+            "custom_fields; summary: summary_report over a year (this tap only)"
+        ),
     )
     parser.add_argument(
         "--tap-cmd",
@@ -239,7 +243,9 @@ def main() -> None:
         help="extra tap setting, e.g. max_requests_per_second=50 (value parsed as JSON)",
     )
     args = parser.parse_args()
-    streams = HUB_STREAMS if args.streams == "hub" else CORE_STREAMS
+    streams = {"hub": HUB_STREAMS, "core": CORE_STREAMS, "summary": ("summary_report",)}[
+        args.streams
+    ]
     size = SIZES[args.size]
     dataset = build_sized_dataset(size)
     emulator = Emulator(dataset=dataset)

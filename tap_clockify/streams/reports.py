@@ -39,7 +39,7 @@ from tap_clockify.settings import (
 from tap_clockify.streams._passes import MultiPassStream
 from tap_clockify.streams._post import ClockifyPostStream
 from tap_clockify.streams.time_entries import OpenTimerMemory, resume_point
-from tap_clockify.timestamps import format_timestamp, parse_timestamp
+from tap_clockify.timestamps import format_timestamp, parse_period_start, parse_timestamp
 
 if t.TYPE_CHECKING:
     import requests
@@ -456,12 +456,7 @@ class SummaryReportStream(ReportStream):
         """The period a DATE, WEEK or MONTH node stands for, inside the window asked for."""
         window = self.window
         value = str(node.get("_id") or node.get("name") or "")
-        try:
-            first = date.fromisoformat(value[:10]) if len(value) >= 10 else None
-            if first is None:  # a month as `yyyy-MM`
-                first = date(int(value[:4]), int(value[5:7]), 1)
-        except ValueError:
-            first = None
+        first = parse_period_start(value)
         if first is None or not window.first <= first <= window.last:
             self.unexpected(
                 f"expected each {self.period_level} group to name a day in "
