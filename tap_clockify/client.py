@@ -93,7 +93,11 @@ REPLICATION_FULL_TABLE = "FULL_TABLE"
 REPLICATION_FULL_TABLE = "FULL_TABLE"
 
 #: SDK log lines that are noise per partition, or repeat what the CLI reports once.
-QUIET_SDK_MESSAGES = ("Beginning sync of", "An unhandled error occurred while syncing")
+QUIET_SDK_MESSAGES = (
+    "Beginning sync of",
+    "An unhandled error occurred while syncing",
+    "Pagination stopped after",  # logged at the end of every partition's list
+)
 
 #: `records_jsonpath` forms whose shape the base class checks: `$[*]`, `$.a.b[*]`.
 SIMPLE_RECORDS_PATH = re.compile(r"^\$((?:\.[A-Za-z_]\w*)*)\[\*\]$")

@@ -20,6 +20,7 @@ from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, Retriabl
 from tap_clockify import redaction
 from tap_clockify.errors import InputError
 from tap_clockify.inputs import StateChecker, check_catalog, env_problems, read_json_object
+from tap_clockify.logs import quiet_sdk_chatter
 from tap_clockify.progress import SyncProgress
 from tap_clockify.ratelimit import ClockifyRateLimit
 from tap_clockify.settings import CONFIG_SCHEMA, DEFAULT_MAX_REQUESTS_PER_SECOND
@@ -67,6 +68,7 @@ class TapClockify(Tap):
         The SDK checks the settings against `config_jsonschema`; `check_config` then puts
         our clearer messages (one per setting) in front of the schema's.
         """
+        quiet_sdk_chatter(self.name)
         if isinstance(config, dict):
             redaction.install(redaction.SecretRedactor([config.get("api_key")]))
         if kwargs.get("parse_env_config") and (
@@ -181,8 +183,10 @@ class TapClockify(Tap):
             self.logger.warning(message)
 
     def discover_streams(self) -> list[Stream]:
-        """Return one instance of every stream."""
-        return [stream_class(tap=self) for stream_class in STREAM_TYPES]
+        """Return one instance of every stream (their per-partition chatter at DEBUG)."""
+        streams: list[Stream] = [stream_class(tap=self) for stream_class in STREAM_TYPES]
+        quiet_sdk_chatter(*(stream.logger.name for stream in streams))
+        return streams
 
     @classmethod
     def get_singer_command(cls) -> click.Command:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import sys
 import typing as t
 
 from tap_clockify.streams._passes import MultiPassStream
 from tap_clockify.streams._schema import SettingsAwareSchema
 from tap_clockify.timestamps import parse_timestamp
+
+if sys.version_info >= (3, 12):
+    from typing import override
+else:
+    from typing_extensions import override
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -58,6 +64,12 @@ class ApprovalRequestsStream(MultiPassStream):
     def left_out_properties(self, names: set[str]) -> set[str]:  # noqa: ARG002
         """`entries`, unless asked for."""
         return set() if self.include_entries else {"entries"}
+
+    @override
+    def warn_undeclared(self, dropped: list[str]) -> None:
+        """Warn of undeclared fields, but not of `entries`, left out on purpose."""
+        if unexpected := [path for path in dropped if path not in self.left_out_properties(set())]:
+            super().warn_undeclared(unexpected)
 
     def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:  # noqa: ARG002
         """One pass per state."""
