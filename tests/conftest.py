@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import typing as t
+import uuid
 
 import pytest
 
 from tests.emulator import Emulator
+from tests.meltano_runner import meltano_executable
+from tests.postgres_server import Unavailable, postgres_dsn
 
 
 @pytest.fixture
@@ -20,6 +23,32 @@ def emulator() -> t.Iterator[Emulator]:
 def config(emulator: Emulator) -> dict[str, t.Any]:
     """Tap settings aimed at `emulator`, with the throttle out of the way."""
     return emulator_config(emulator)
+
+
+@pytest.fixture(scope="module")
+def meltano() -> str:
+    """The meltano executable; checked first, so no server is started only to skip."""
+    return meltano_executable()
+
+
+@pytest.fixture(scope="module")
+def dsn(meltano: str) -> t.Iterator[str]:
+    """A PostgreSQL server's DSN (`$TAP_CLOCKIFY_TEST_POSTGRES_DSN`, or a throwaway one)."""
+    try:
+        with postgres_dsn() as found:
+            yield found
+    except Unavailable as reason:
+        pytest.skip(str(reason))
+
+
+@pytest.fixture
+def schema(dsn: str) -> t.Iterator[str]:
+    """A fresh schema name for this test's tables, dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is in the `test` extra")
+    name = f"clockify_e2e_{uuid.uuid4().hex[:8]}"
+    yield name
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 def emulator_config(emulator: Emulator, **overrides: t.Any) -> dict[str, t.Any]:

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import typing as t
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 DSN_ENV = "TAP_CLOCKIFY_TEST_POSTGRES_DSN"
 
@@ -100,3 +101,23 @@ def postgres_dsn() -> t.Iterator[str]:
         return
     with throwaway_server() as dsn:
         yield dsn
+
+
+def target_env(dsn: str, schema: str) -> dict[str, str]:
+    """target-postgres settings as Meltano reads them from the environment."""
+    parts = urlsplit(dsn)
+    return {
+        "TARGET_POSTGRES_HOST": parts.hostname or "localhost",
+        "TARGET_POSTGRES_PORT": str(parts.port or 5432),
+        "TARGET_POSTGRES_USER": unquote(parts.username or "postgres"),
+        "TARGET_POSTGRES_DATABASE": parts.path.lstrip("/") or "postgres",
+        # target-postgres insists on a password with these settings, even an empty one
+        # (a server trusting local connections needs none).
+        "TARGET_POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": schema,
+    }
+
+
+def quoted(name: str) -> str:
+    """`name` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'

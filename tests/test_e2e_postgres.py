@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import time
 import typing as t
-import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -24,9 +22,8 @@ from tests.meltano_runner import (
     MeltanoProject,
     discovered_streams,
     install_plugins,
-    meltano_executable,
 )
-from tests.postgres_server import Unavailable, postgres_dsn
+from tests.postgres_server import quoted, target_env
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is in the `test` extra")
 
@@ -34,49 +31,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.meltano]
 
 STATE_ID = f"{ENVIRONMENT}:tap-clockify-to-target-postgres"
 EDITED = "Edited after the first load: must replace the row, not add one"
-
-
-@pytest.fixture(scope="module")
-def meltano() -> str:
-    """The meltano executable; checked first, so no server is started only to skip."""
-    return meltano_executable()
-
-
-@pytest.fixture(scope="module")
-def dsn(meltano: str) -> t.Iterator[str]:
-    try:
-        with postgres_dsn() as found:
-            yield found
-    except Unavailable as reason:
-        pytest.skip(str(reason))
-
-
-@pytest.fixture
-def schema(dsn: str) -> t.Iterator[str]:
-    """A fresh schema name for this test's tables, dropped afterwards."""
-    name = f"clockify_e2e_{uuid.uuid4().hex[:8]}"
-    yield name
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-
-
-def target_env(dsn: str, schema: str) -> dict[str, str]:
-    """target-postgres settings as Meltano reads them from the environment."""
-    parts = urlsplit(dsn)
-    return {
-        "TARGET_POSTGRES_HOST": parts.hostname or "localhost",
-        "TARGET_POSTGRES_PORT": str(parts.port or 5432),
-        "TARGET_POSTGRES_USER": unquote(parts.username or "postgres"),
-        "TARGET_POSTGRES_DATABASE": parts.path.lstrip("/") or "postgres",
-        # target-postgres insists on a password with these settings, even an empty one
-        # (a server trusting local connections needs none).
-        "TARGET_POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "TARGET_POSTGRES_DEFAULT_TARGET_SCHEMA": schema,
-    }
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def table_keys(conn: t.Any, schema: str, stream: str, keys: t.Sequence[str]) -> list[tuple]:
