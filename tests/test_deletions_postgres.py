@@ -9,16 +9,18 @@ ACTIVATE_VERSION, so every test also checks that nothing else was touched.
 from __future__ import annotations
 
 import json
+import subprocess
 import typing as t
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from tests.emulator import Emulator, FaultRule
 from tests.entity_expectations import expected_entity_keys
 from tests.expectations import expected_keys
-from tests.meltano_runner import MeltanoProject, discovered_streams, install_plugins
+from tests.meltano_runner import ROOT, MeltanoProject, discovered_streams, install_plugins
 from tests.postgres_server import quoted, target_env
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is in the `test` extra")
@@ -252,3 +254,55 @@ def test_tables_have_the_version_column(
     [(client_version,)] = versions["clients"]
     assert client_version > 1_700_000_000_000  # milliseconds since 1970
     assert versions["time_entries"] == [(None,)]
+
+
+def test_target_postgres_retires_table_wide_on_receipt(
+    meltano: str, emulator: Emulator, dsn: str, schema: str, tmp_path: Path
+) -> None:
+    """The loader's rules the tap is built around, with hand-written Singer messages."""
+    project = MeltanoProject(tmp_path, emulator, executable=meltano)
+    install_plugins(project)
+    target = ROOT / ".meltano" / "loaders" / "target-postgres" / "venv" / "bin" / "target-postgres"
+    parts = urlsplit(dsn)
+    config = tmp_path / "target.json"
+    config.write_text(
+        json.dumps(
+            {
+                "host": parts.hostname, "port": parts.port or 5432,
+                "user": unquote(parts.username or "postgres"),
+                "password": unquote(parts.password or ""),
+                "database": parts.path.lstrip("/") or "postgres",
+                "default_target_schema": schema, "hard_delete": True,
+            }
+        )
+    )  # fmt: skip
+
+    def send(*messages: dict[str, t.Any]) -> set[str]:
+        lines = "".join(json.dumps(m) + "\n" for m in messages)
+        subprocess.run(
+            [str(target), "--config", str(config)], input=lines, text=True, check=True,
+            capture_output=True, timeout=120,
+        )  # fmt: skip
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            return {row[0] for row in conn.execute(f"SELECT id FROM {quoted(schema)}.tags")}
+
+    schema_message = {
+        "type": "SCHEMA", "stream": "tags", "key_properties": ["id"],
+        "schema": {"type": "object", "properties": {"id": {"type": "string"},
+                                                    "workspace_id": {"type": "string"}}},
+    }  # fmt: skip
+
+    def record(tag_id: str, workspace_id: str, version: int) -> dict[str, t.Any]:
+        return {"type": "RECORD", "stream": "tags", "version": version,
+                "record": {"id": tag_id, "workspace_id": workspace_id}}  # fmt: skip
+
+    def activate(version: int) -> dict[str, t.Any]:
+        return {"type": "ACTIVATE_VERSION", "stream": "tags", "version": version}
+
+    assert send(schema_message, record("a", "ws1", 1), record("b", "ws2", 1), activate(1)) == {
+        "a", "b"
+    }  # fmt: skip
+    # Only ws1 was read again, yet ws2's row goes: retirement is table-wide.
+    assert send(schema_message, record("a", "ws1", 2), activate(2)) == {"a"}
+    # An ACTIVATE_VERSION before the records retires everything at once.
+    assert send(schema_message, activate(3)) == set()
