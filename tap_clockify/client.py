@@ -54,6 +54,7 @@ from tap_clockify.settings import (
     resolve_endpoints,
     retry_backoff_seconds,
 )
+from tap_clockify.timestamps import parse_timestamp
 
 if sys.version_info >= (3, 12):
     from typing import override
@@ -122,6 +123,9 @@ class ClockifyStream(RESTStream[int]):
     #: Field every record from the API must carry (None: no check), so a malformed
     #: response fails with a clear message instead of a KeyError downstream.
     api_id_field: t.ClassVar[str | None] = "id"
+    #: Fields (dotted paths) each record must hold as an ISO 8601 timestamp, because the
+    #: stream computes with them (bookmarks, windows, running timers).
+    required_timestamps: t.ClassVar[tuple[str, ...]] = ()
     #: Records are conformed by `pruner` (undeclared fields dropped), not walked by the SDK.
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     #: Whether the next partitions (per parent record) are read ahead in threads.
@@ -551,11 +555,22 @@ class ClockifyStream(RESTStream[int]):
             self.unexpected(f"expected {where} to be a list", node)
 
     def check_record(self, record: t.Any) -> None:
-        """Fail clearly on a record that is not an object or lacks its id."""
+        """Fail clearly on a record that is not an object, lacks its id or a timestamp."""
         if not isinstance(record, dict):
             self.unexpected("expected each record to be an object", record)
-        if self.api_id_field and record.get(self.api_id_field) in (None, ""):
+        if self.api_id_field and field_at(record, self.api_id_field) in (None, ""):
             self.unexpected(f"a record has no `{self.api_id_field}`", record)
+        for path in self.required_timestamps:
+            value = field_at(record, path)
+            try:
+                parse_timestamp(value)
+            except (TypeError, ValueError, AttributeError):
+                shown = f" {value!r:.40}" if isinstance(value, str) else ""
+                self.unexpected(
+                    f"expected `{path}` of each record to be an ISO 8601 timestamp (record "
+                    f"{field_at(record, self.api_id_field or 'id')!r:.40}){shown}",
+                    value,
+                )
 
     def unexpected(self, problem: str, got: t.Any) -> t.NoReturn:
         """Raise UnexpectedResponseError naming the stream, the endpoint and what was found."""
@@ -616,6 +631,15 @@ def response_json(response: requests.Response) -> t.Any:
 
 
 _UNPARSED = object()
+
+
+def field_at(record: t.Any, path: str) -> t.Any:
+    """The value at a dotted `path` in `record` (`timeInterval.start`), or None."""
+    for key in path.split("."):
+        if not isinstance(record, dict):
+            return None
+        record = record.get(key)
+    return record
 
 
 def workspace_in_path(path: str) -> str | None:

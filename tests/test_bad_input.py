@@ -10,7 +10,13 @@ import pytest
 
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule
-from tests.tap_runner import assert_fails_in_one_line, run_cli, sync, warning_lines
+from tests.tap_runner import (
+    assert_fails_in_one_line,
+    catalog_selecting,
+    run_cli,
+    sync,
+    warning_lines,
+)
 
 #: A key full of characters that need escaping in JSON, URLs, shells and regexes.
 AWKWARD_KEY = "k3y/+=&%?#\"'\\<>;|$(ü)*[.]"
@@ -141,6 +147,84 @@ def test_unexpected_shapes_name_stream_and_endpoint(
         "clients: unexpected response from GET /workspaces/{workspace_id}/clients",
         problem,
     )
+
+
+@pytest.mark.parametrize(
+    ("stream", "route", "body", "fragments"),
+    [
+        (
+            "time_entries",
+            "/time-entries",
+            [{"id": "e1", "timeInterval": None}],
+            ["`timeInterval.start`", "ISO 8601", "'e1'", "got NoneType"],
+        ),
+        (
+            "time_entries",
+            "/time-entries",
+            [{"id": "e1"}],
+            ["`timeInterval.start`", "got NoneType"],
+        ),
+        (
+            "time_entries",
+            "/time-entries",
+            [{"id": "e1", "timeInterval": {"start": "yesterday", "end": None}}],
+            ["`timeInterval.start`", "'yesterday'", "got str"],
+        ),
+        (
+            "approval_requests",
+            "/approval-requests",
+            [{"approvalRequest": {"id": "a1", "status": None}}],
+            ["`approvalRequest.status.updatedAt`", "got NoneType"],
+        ),
+        (
+            "approval_requests",
+            "/approval-requests",
+            [{"approvalRequest": {"status": {"updatedAt": "2024-01-01T00:00:00Z"}}}],
+            ["no `approvalRequest.id`"],
+        ),
+        (
+            "detailed_report",
+            "/reports/detailed",
+            {"timeentries": [{"_id": "r1", "timeInterval": None}]},
+            ["`timeInterval.start`", "got NoneType"],
+        ),
+        (
+            "expense_report",
+            "/reports/expenses/detailed",
+            {"expenses": [{"id": "x1", "date": 7}]},
+            ["`date`", "got int"],
+        ),
+        (
+            "audit_log",
+            "/audit-log",
+            [{"action": "CREATE_TAG"}],
+            ["no `timestamp`"],
+        ),
+    ],
+    ids=[
+        "entry-interval-null",
+        "entry-interval-missing",
+        "entry-start-not-iso",
+        "approval-status-null",
+        "approval-id-missing",
+        "report-interval-null",
+        "expense-date-a-number",
+        "audit-timestamp-missing",
+    ],
+)
+def test_malformed_records_fail_in_one_line_naming_the_field(
+    emulator: Emulator,
+    tmp_path: t.Any,
+    stream: str,
+    route: str,
+    body: t.Any,
+    fragments: list[str],
+) -> None:
+    emulator.faults.add(FaultRule("status", status=200, route=route, body=body))
+    config = emulator_config(emulator)
+    catalog = catalog_selecting(config, [stream])
+    result = run_cli([], config=config, catalog=catalog, tmp_path=tmp_path)
+    assert_fails_in_one_line(result, f"{stream}: unexpected response from", *fragments)
 
 
 def test_unknown_extra_fields_never_crash(emulator: Emulator) -> None:

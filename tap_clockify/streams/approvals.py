@@ -53,7 +53,8 @@ class ApprovalRequestsStream(MultiPassStream):
     primary_keys = ("id",)
     replication_key = "updated_at"
     is_sorted = False  # newest first; the bookmark is final once the partition is read
-    api_id_field = "approvalRequest"  # the id is nested: approvalRequest.id
+    api_id_field = "approvalRequest.id"
+    required_timestamps = ("approvalRequest.status.updatedAt",)
     schema = SettingsAwareSchema()
 
     @property

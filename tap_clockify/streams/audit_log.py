@@ -78,6 +78,7 @@ class AuditLogStream(ClockifyPostStream):
     page_size_field = "page-size"
     max_page_size = AUDIT_LOG_MAX_PAGE_SIZE
     api_id_field = "timestamp"  # entries have no id; every one has a timestamp
+    required_timestamps = ("timestamp",)
     paginator_class = UntilEmptyPaginator
 
     def request_body(self, context: Context | None) -> dict[str, t.Any]:

@@ -331,6 +331,7 @@ class DetailedReportStream(OpenTimerMemory, ReportStream):
     path = "/workspaces/{workspace_id}/reports/detailed"
     primary_keys = ("id",)
     replication_key = "started_at"
+    required_timestamps = ("timeInterval.start",)
     # The official DTO uses `timeentries`; `timeEntries` is accepted as well.
     records_jsonpath = "$['timeentries','timeEntries'][*]"
 
@@ -555,6 +556,7 @@ class ExpenseReportStream(ReportStream):
     path = "/workspaces/{workspace_id}/reports/expenses/detailed"
     primary_keys = ("id",)
     replication_key = "date"
+    required_timestamps = ("date",)
     records_jsonpath = "$.expenses[*]"
 
     def report_filter(self, page: int) -> dict[str, t.Any]:

@@ -78,6 +78,7 @@ class TimeEntriesStream(OpenTimerMemory):
     path = "/workspaces/{workspace_id}/user/{user_id}/time-entries"
     primary_keys = ("id",)
     replication_key = "started_at"
+    required_timestamps = ("timeInterval.start",)
     # Clockify returns the newest entries first, so the bookmark is only final once a
     # user's pages have all been read: an interrupted run resumes from the old bookmark.
     is_sorted = False
