@@ -43,6 +43,20 @@ def test_nothing_cites_notes_outside_the_repository() -> None:
     assert citing == []
 
 
+@pytest.mark.parametrize(
+    "document",
+    [*DOCUMENTS, ROOT / "meltano.yml", *sorted((ROOT / "hub").rglob("*.yml"))],
+    ids=lambda path: path.relative_to(ROOT).as_posix(),
+)
+def test_docs_and_plugin_files_cite_no_notes_outside_the_repository(document: Path) -> None:
+    citing = [
+        number
+        for number, line in enumerate(document.read_text(encoding="utf-8").splitlines(), 1)
+        if OUTSIDE_CITATION.search(line)
+    ]
+    assert citing == [], f"{document.relative_to(ROOT)}: lines {citing}"
+
+
 def test_pointers_to_the_api_notes_name_their_sections() -> None:
     sections = sorted(headings(API_NOTES), key=len, reverse=True)
     pointers = [

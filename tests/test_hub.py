@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import tomllib
 import typing as t
 from pathlib import Path
@@ -14,6 +16,7 @@ from referencing import Registry, Resource
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
+from tests.meltano_runner import meltano_executable
 from tests.plugin_settings import about, expected_settings, required_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -238,3 +241,36 @@ def test_meltano_yml_has_one_line_jobs() -> None:
         "clockify-to-postgres": ["tap-clockify target-postgres"],
     }
     assert project["default_environment"] in {env["name"] for env in project["environments"]}
+
+
+@pytest.mark.meltano
+def test_meltano_adds_the_hub_definition(tmp_path: Path, hub: dict[str, t.Any]) -> None:
+    """The README's `meltano add … --from-ref` gives a new project the tap from this file."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("MELTANO_", "TAP_"))},
+        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+    def meltano(*args: str, cwd: Path) -> str:
+        process = subprocess.run(
+            [meltano_executable(), *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert process.returncode == 0, (process.stdout + process.stderr)[-3000:]
+        return process.stdout
+
+    meltano("init", "project", "--no-usage-stats", cwd=tmp_path)
+    project = tmp_path / "project"
+    hub_file = str(HUB_FILES[0])
+    meltano("add", "--plugin-type", "extractor", "--from-ref", hub_file, "--no-install",
+            "tap-clockify", cwd=project)  # fmt: skip
+    (added,) = load_yaml(project / "meltano.yml")["plugins"]["extractors"]
+    assert (added["name"], added["variant"]) == ("tap-clockify", hub["variant"])
+    assert added["pip_url"] == hub["pip_url"]
+    listed = meltano("config", "list", "tap-clockify", "--all", cwd=project)
+    assert "retry_backoff_ms" in listed
