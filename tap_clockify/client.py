@@ -424,8 +424,17 @@ class ClockifyStream(RESTStream[int]):
             "reports_url and auditlog_url (or a proxy or captive portal in the way)"
         )
 
+    def identity(self, record: dict[str, t.Any]) -> t.Hashable | None:
+        """What makes a record of a partition unique: its primary key fields as read.
+
+        Fields the tap adds later (`workspace_id`, computed keys) are the same for the
+        whole partition or unknown yet; None (no field read) means no duplicate check.
+        """
+        key = tuple(record[name] for name in self.primary_keys if name in record)
+        return key or None
+
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
-        """Read the endpoint; a 403 for a missing permission skips it with one warning.
+        """Read the endpoint, each record once; a 403 for a missing permission skips it.
 
         Each read is reported to the run's `TableVersions`: a read never finished, or
         skipped after a 403, keeps the stream's rows in the loader.
@@ -434,9 +443,14 @@ class ClockifyStream(RESTStream[int]):
         self.tap.progress.partition_started(self.name, context, parent)
         versions = self.tap.table_versions
         versions.read_started(self.name)
+        seen: set[t.Hashable] = set()
         try:
             for record in self.announce_children(context, self.read_partition(context)):
                 self.check_record(record)
+                if (key := self.identity(record)) is not None:
+                    if key in seen:  # pages that overlap (a list that moved while paged)
+                        continue
+                    seen.add(key)
                 if dropped := self.pruner.prune(record):
                     self.warn_undeclared(dropped)
                 yield record

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import threading
+import time
 import typing as t
 
 import pytest
 
 from tap_clockify.errors import RepeatedPageError
 from tests.conftest import emulator_config
-from tests.emulator import Emulator
+from tests.emulator import Emulator, FaultRule
 from tests.tap_runner import sync
 
 TIME_ENTRIES_ROUTE = "/workspaces/{workspaceId}/user/{userId}/time-entries"
@@ -90,3 +93,37 @@ def test_unpaged_endpoints_are_read_once(emulator: Emulator) -> None:
         len(emulator.data.ws[w].custom_fields) for w in emulator.data.visible_workspace_ids
     )
     assert len(result.records("custom_fields")) == expected
+
+
+def test_a_list_that_moves_while_paged_emits_each_entry_once(emulator: Emulator) -> None:
+    """An entry started while page 2 is on its way shifts the list: page 2 then begins with
+    the last entry of page 1. Each id is emitted once."""
+    ws_id, user_id, count = busiest_user(emulator)
+    page_size = 5
+    assert count > 2 * page_size
+    stall = emulator.faults.add(
+        FaultRule("delay", route=f"/user/{user_id}/time-entries", every=2, times=1, delay=1.0)
+    )
+    ws = emulator.data.ws[ws_id]
+    newest = max(ws.time_entries[user_id], key=lambda e: e["timeInterval"]["start"])
+
+    def start_a_new_entry() -> None:
+        while not stall.applied:
+            time.sleep(0.01)
+        with emulator.lock:  # before the delayed request reads the list
+            entry = copy.deepcopy(newest)
+            entry["id"] = emulator.data.new_id()
+            entry["timeInterval"]["start"] = "2099-01-01T00:00:00Z"
+            entry["timeInterval"]["end"] = "2099-01-01T01:00:00Z"
+            ws.time_entries[user_id].append(entry)
+
+    thread = threading.Thread(target=start_a_new_entry)
+    thread.start()
+    config = emulator_config(emulator, workspace_ids=[ws_id], page_size=page_size)
+    result = sync(config, streams=["time_entries"])
+    thread.join()
+    mine = [r["id"] for r in result.records("time_entries") if r["userId"] == user_id]
+    assert len(mine) == len(set(mine))
+    assert set(mine) == {e["id"] for e in ws.time_entries[user_id]} - {
+        e["id"] for e in ws.time_entries[user_id] if e["timeInterval"]["start"] >= "2099"
+    }

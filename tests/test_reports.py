@@ -615,3 +615,27 @@ def test_a_report_without_permission_is_skipped_for_the_workspace(emulator: Emul
     )
     state = result.final_state["bookmarks"]
     assert all(READ_UNTIL_KEY not in p for p in state["attendance_report"]["partitions"])
+
+
+def test_an_entry_two_windows_return_is_emitted_once(emulator: Emulator) -> None:
+    """Windows meant not to overlap may still both return an entry (one spanning their
+    boundary): the run emits it once."""
+    row = {
+        "_id": "5c32ffff9ae1f428e7ffffff",
+        "description": "across midnight",
+        "timeInterval": {
+            "start": "2026-01-31T23:30:00Z",
+            "end": "2026-02-01T00:30:00Z",
+            "duration": 3600,
+        },
+    }
+    emulator.faults.add(
+        FaultRule(
+            "status", status=200, route="/reports/detailed", body={"timeentries": [row]}, times=2
+        )
+    )
+    config = emulator_config(emulator, workspace_ids=[emulator.data.main.id])
+    result = sync(config, streams=["detailed_report"])
+    ids = [r["id"] for r in result.records("detailed_report")]
+    assert ids.count(row["_id"]) == 1
+    assert len(ids) == len(set(ids))

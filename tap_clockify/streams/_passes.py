@@ -35,8 +35,8 @@ class MultiPassStream(WorkspaceChildStream):
         raise NotImplementedError
 
     def record_key(self, record: dict[str, t.Any]) -> t.Hashable | None:
-        """What makes a record the same across passes: its `id` by default (None: unique)."""
-        return record["id"]
+        """What makes a record the same across passes: its `identity` (None: unique)."""
+        return self.identity(record)
 
     def pass_read(self, context: Context | None) -> None:
         """Called after each pass read in full (not after a 403); nothing by default."""

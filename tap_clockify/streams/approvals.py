@@ -85,7 +85,8 @@ class ApprovalRequestsStream(MultiPassStream):
             "sort-order": "DESCENDING",
         }
 
-    def record_key(self, record: dict[str, t.Any]) -> t.Hashable:
+    @override
+    def identity(self, record: dict[str, t.Any]) -> t.Hashable:
         """The id inside `approvalRequest`."""
         return record["approvalRequest"]["id"]
 

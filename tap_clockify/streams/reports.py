@@ -287,10 +287,6 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
             yield {}
         self._window = None
 
-    def record_key(self, record: dict[str, t.Any]) -> t.Hashable | None:  # noqa: ARG002
-        """None: windows do not overlap, so no record is held back as seen before."""
-        return None
-
     def pass_read(self, context: Context | None) -> None:
         """Record how far the report is read: to the window's end, or the start of the run."""
         state = self.get_context_state(context)
