@@ -6,6 +6,7 @@ import functools
 import io
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -219,6 +220,13 @@ def _report_errors_in_one_line(
                 logger.error("Configuration error: %s", problem)
         except InputError as error:
             logger.error("%s", error)
+        except BrokenPipeError:
+            logger.error(
+                "Output closed: the target stopped reading the tap's output (broken "
+                "pipe); the sync stopped"
+            )
+            # Python would fail again flushing stdout at exit: point it at /dev/null.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         except REPORTED_ERRORS as error:
             logger.error("Sync failed: %s", error)  # one line, no traceback
         raise SystemExit(1)

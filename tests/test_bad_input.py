@@ -430,3 +430,13 @@ def test_an_empty_catalog_gets_a_warning(emulator: Emulator, tmp_path: t.Any) ->
     assert result.exit_code == 0, result.stderr[-3000:]
     assert any("lists no streams" in line for line in warning_lines(result))
     assert emulator.count() == 0
+
+
+def test_a_key_that_sees_no_workspace_gets_a_warning(emulator: Emulator, tmp_path: t.Any) -> None:
+    emulator.api_keys[emulator.api_key] = []
+    result = run_cli([], config=emulator_config(emulator), tmp_path=tmp_path)
+    assert result.exit_code == 0, result.stderr[-3000:]
+    assert not result.records("workspaces")
+    warnings = warning_lines(result)
+    assert len(warnings) == 1, warnings
+    assert "sees no workspace" in warnings[0]

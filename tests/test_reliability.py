@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
+import subprocess
+import sys
 import time
 import typing as t
 from datetime import UTC, datetime, timedelta
@@ -253,3 +256,27 @@ def test_an_interrupted_sync_resumed_from_its_last_state_loses_nothing(
         < len(interrupted.records("time_entries"))
         < sum(1 for stream, _ in clean if stream == "time_entries")
     )
+
+
+def test_a_target_that_stops_reading_ends_the_run_with_one_error_line(
+    emulator: Emulator, tmp_path: t.Any
+) -> None:
+    """`tap-clockify | head -1`: the tap's next write fails; it says so and exits 1."""
+    config_path = tmp_path / "config.json"
+    config_path.write_text(json.dumps(fast_config(emulator)))
+    emulator.faults.add(FaultRule("delay", route="/time-entries", delay=0.2, every=3))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tap_clockify", "--config", str(config_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith(b"{")
+    process.stdout.close()  # like `head -1` exiting
+    _, stderr = process.communicate(timeout=120)
+    log = stderr.decode()
+    assert process.returncode == 1, log[-3000:]
+    assert "Traceback" not in log, log[-3000:]
+    errors = [line for line in log.splitlines() if " ERROR " in line]
+    assert len(errors) == 1, log[-3000:]
+    assert "the target stopped reading" in errors[0]

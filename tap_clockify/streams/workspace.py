@@ -41,6 +41,11 @@ class WorkspacesStream(ClockifyStream):
         """
         wanted = self.config.get("workspace_ids") or None
         workspaces = list(super().get_records(context))
+        if not workspaces:
+            self.tap.warn_once(
+                "The API key sees no workspace: nothing to sync (is the key's user a "
+                "member of a workspace? A subdomain workspace needs a key of its own)"
+            )
         if wanted:
             unknown = sorted(set(wanted) - {ws["id"] for ws in workspaces})
             if unknown:
