@@ -6,6 +6,7 @@ import decimal
 import logging
 import re
 import sys
+import threading
 import typing as t
 from collections import deque
 from functools import cached_property
@@ -100,6 +101,9 @@ QUIET_SDK_MESSAGES = (
     "Pagination stopped after",  # logged at the end of every partition's list
 )
 
+#: Guards the creation of each stream's prefetcher.
+PREFETCHER_LOCK = threading.Lock()
+
 #: `records_jsonpath` forms whose shape the base class checks: `$[*]`, `$.a.b[*]`.
 SIMPLE_RECORDS_PATH = re.compile(r"^\$((?:\.[A-Za-z_]\w*)*)\[\*\]$")
 
@@ -130,6 +134,10 @@ class ClockifyStream(RESTStream[int]):
     TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.NONE
     #: Whether the next partitions (per parent record) are read ahead in threads.
     prefetch_partitions: t.ClassVar[bool] = False
+    #: False where the records are filtered after reading: the stream announces itself.
+    announces_while_reading: t.ClassVar[bool] = True
+    #: Partitions read ahead and not yet emitted, at most (small ones may run far ahead).
+    prefetch_ahead: t.ClassVar[int] = PREFETCH_DEPTH
     #: How a paged endpoint's pages are counted and ended.
     paginator_class: t.ClassVar[type[ClockifyPaginator]] = ClockifyPaginator
     #: What becomes of the stream when a 403 denies a permission (ends the warning).
@@ -445,7 +453,7 @@ class ClockifyStream(RESTStream[int]):
         versions.read_started(self.name)
         seen: set[t.Hashable] = set()
         try:
-            for record in self.announce_children(context, self.read_partition(context)):
+            for record in self.read_partition(context):
                 self.check_record(record)
                 if (key := self.identity(record)) is not None:
                     if key in seen:  # pages that overlap (a list that moved while paged)
@@ -492,15 +500,30 @@ class ClockifyStream(RESTStream[int]):
             f"{', '.join(sorted(set(dropped)))}"
         )
 
-    def read_partition(self, context: Context | None) -> t.Iterable[dict]:
-        """The partition's records: read ahead by the prefetcher, or read now."""
+    def read_partition(self, context: Context | None) -> t.Iterator[dict]:
+        """The partition's records, read ahead by the prefetcher or read now, for children."""
         prefetched = self.prefetcher.records(context) if self.prefetcher and context else None
-        return super().request_records(context) if prefetched is None else prefetched
+        if prefetched is None:
+            records = super().request_records(context)
+            if not self.announces_while_reading:
+                return iter(records)
+            return self.announce_children(context, records)
+        return self.announce_children(context, prefetched, announced=True)
 
-    @cached_property
+    @property
     def prefetcher(self) -> PartitionPrefetcher | None:
-        """Reads this stream's next partitions ahead, where `prefetch_partitions` is set."""
-        return PartitionPrefetcher(self) if self.prefetch_partitions else None
+        """Reads this stream's next partitions ahead, where `prefetch_partitions` is set.
+
+        Created once, under a lock: reader threads of the parent reach it too.
+        """
+        if not self.prefetch_partitions:
+            return None
+        with PREFETCHER_LOCK:
+            prefetcher = self.__dict__.get("_prefetcher")
+            if prefetcher is None:
+                prefetcher = PartitionPrefetcher(self, PREFETCH_DEPTH, self.prefetch_ahead)
+                self.__dict__["_prefetcher"] = prefetcher
+        return t.cast("PartitionPrefetcher", prefetcher)
 
     def reader_copy(self, context: Context) -> ClockifyStream:  # noqa: ARG002
         """A copy of the stream that a prefetching thread reads `context` with.
@@ -514,31 +537,53 @@ class ClockifyStream(RESTStream[int]):
         self,
         context: Context | None,
         records: t.Iterable[dict],
+        *,
+        announced: bool = False,
     ) -> t.Iterator[dict]:
-        """Yield `records`, telling prefetching child streams the contexts coming next."""
-        prefetchers = [
-            child.prefetcher
-            for child in self.child_streams
-            if isinstance(child, ClockifyStream) and child.selected and child.prefetcher
-        ]
+        """Yield `records`, telling prefetching child streams the contexts coming next.
+
+        `announced`: a reader thread announced them already, page by page.
+        """
+        prefetchers = self.child_prefetchers()
         if not prefetchers:
             yield from records
             return
-        ahead: deque[dict] = deque()
         try:
+            if announced:
+                yield from records
+                return
+            ahead: deque[dict] = deque()
             for record in records:
                 ahead.append(record)
-                child_context = self.get_child_context(record, context)
-                if child_context is not None:
-                    for prefetcher in prefetchers:
-                        prefetcher.announce([child_context])
+                self.announce_page(context, [record])
                 if len(ahead) > PREFETCH_DEPTH:
                     yield ahead.popleft()
             while ahead:
                 yield ahead.popleft()
         finally:
             for prefetcher in prefetchers:
-                prefetcher.close()
+                prefetcher.close(context)
+
+    def child_prefetchers(self) -> list[PartitionPrefetcher]:
+        """The prefetchers of the selected child streams that read ahead."""
+        return [
+            child.prefetcher
+            for child in self.child_streams
+            if isinstance(child, ClockifyStream) and child.selected and child.prefetcher
+        ]
+
+    def announce_page(self, context: Context | None, records: list[dict]) -> None:
+        """Tell prefetching child streams the contexts these records will give them."""
+        prefetchers = self.child_prefetchers()
+        if not prefetchers:
+            return
+        contexts = [
+            child
+            for record in records
+            if (child := self.get_child_context(record, context)) is not None
+        ]
+        for prefetcher in prefetchers:
+            prefetcher.announce(contexts)
 
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """Records at `records_jsonpath`, after checking the body has the expected shape."""

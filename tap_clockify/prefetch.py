@@ -71,6 +71,7 @@ class PartitionReader:
         default_factory=lambda: queue.Queue(PAGES_AHEAD)
     )
     cancelled: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
 
     def put(self, item: list[dict] | _Done | _Failed) -> None:
         """Hand `item` over, waiting while the queue is full; stop when cancelled."""
@@ -95,52 +96,81 @@ class PartitionReader:
 
 
 class PartitionPrefetcher:
-    """Reads the announced partitions of `stream` ahead of the SDK asking for them."""
+    """Reads the announced partitions of `stream` ahead of the SDK asking for them.
 
-    def __init__(self, stream: ClockifyStream, depth: int = PREFETCH_DEPTH) -> None:
-        """Prefetch for `stream`, at most `depth` partitions at once."""
+    At most `depth` partitions are being read at once, and at most `ahead` are read and
+    not yet emitted (small partitions, such as a project's tasks, may run far ahead).
+    Parents announce from the main thread or from their own reader thread: every method
+    holds the lock.
+    """
+
+    def __init__(self, stream: ClockifyStream, depth: int, ahead: int) -> None:
+        """Prefetch for `stream`: `depth` reading at once, `ahead` read and not emitted."""
         self.stream = stream
-        self.depth = depth
+        self.ahead = ahead
+        self.depth = min(depth, ahead)
         self._announced: deque[Context] = deque()
         self._readers: dict[ContextKey, PartitionReader] = {}
+        self._lock = threading.RLock()
 
     def announce(self, contexts: t.Iterable[Context]) -> None:
         """The parent will hand the SDK these contexts next, in this order."""
-        self._announced.extend(contexts)
+        with self._lock:
+            known = set(self._readers) | {context_key(c) for c in self._announced}
+            for context in contexts:
+                key = context_key(context)
+                if key not in known:  # announced twice: once is enough
+                    known.add(key)
+                    self._announced.append(context)
+            self._start_readers()
 
     def records(self, context: Context) -> Iterator[dict] | None:
         """The records of `context` read ahead, or None when it was not announced."""
         key = context_key(context)
-        if key not in self._readers and not any(context_key(c) == key for c in self._announced):
-            return None
-        while self._announced and context_key(self._announced[0]) != key:
-            self._cancel(context_key(self._announced.popleft()))  # skipped by the SDK
-        self._start_readers()
-        reader = self._readers.pop(key)
-        if self._announced and context_key(self._announced[0]) == key:
-            self._announced.popleft()
-        return self._drain(reader)
+        with self._lock:
+            if key not in self._readers and not any(context_key(c) == key for c in self._announced):
+                return None
+            while self._announced and context_key(self._announced[0]) != key:
+                self._cancel(context_key(self._announced.popleft()))  # skipped by the SDK
+            self._start_readers()
+            reader = self._readers[key]
+            if self._announced and context_key(self._announced[0]) == key:
+                self._announced.popleft()
+        return self._drain(key, reader)
 
-    def _drain(self, reader: PartitionReader) -> Iterator[dict]:
+    def _drain(self, key: ContextKey, reader: PartitionReader) -> Iterator[dict]:
+        """The reader's records; it counts as read ahead until they are all emitted."""
         try:
             yield from reader.records()
         finally:
             reader.cancelled.set()
+            with self._lock:
+                if self._readers.get(key) is reader:
+                    del self._readers[key]
+                self._start_readers()
+
+    def reader_finished(self) -> None:
+        """A reader finished or was emitted: start the next ones."""
+        with self._lock:
             self._start_readers()
 
     def _start_readers(self) -> None:
-        """Start readers for the next announced contexts, up to `depth` in flight."""
-        for context in list(self._announced)[: self.depth]:
+        """Start readers for the next announced contexts, within `depth` and `ahead`."""
+        reading = sum(1 for r in self._readers.values() if not r.finished.is_set())
+        for context in list(self._announced):
+            if len(self._readers) >= self.ahead or reading >= self.depth:
+                return
             key = context_key(context)
-            if key not in self._readers and len(self._readers) < self.depth:
+            if key not in self._readers:
                 self._readers[key] = self._start(context)
+                reading += 1
 
     def _start(self, context: Context) -> PartitionReader:
         reader = PartitionReader(context)
         clone = self.stream.reader_copy(context)
         thread = threading.Thread(
             target=_read_partition,
-            args=(clone, reader),
+            args=(clone, reader, self),
             name=f"prefetch:{self.stream.name}",
             daemon=True,
         )
@@ -152,20 +182,31 @@ class PartitionPrefetcher:
         if reader is not None:
             reader.cancelled.set()
 
-    def close(self) -> None:
-        """Stop every reader and forget the announced contexts."""
-        for key in list(self._readers):
-            self._cancel(key)
-        self._announced.clear()
+    def close(self, parent: Context | None) -> None:
+        """Stop reading partitions under `parent` (all when None) and forget them."""
+
+        def under(context: Context) -> bool:
+            return parent is None or parent.items() <= context.items()
+
+        with self._lock:
+            for context in [c for c in self._announced if under(c)]:
+                self._announced.remove(context)
+            for key in [k for k, r in self._readers.items() if under(r.context)]:
+                self._cancel(key)
 
 
-def _read_partition(clone: ClockifyStream, reader: PartitionReader) -> None:
+def _read_partition(
+    clone: ClockifyStream,
+    reader: PartitionReader,
+    prefetcher: PartitionPrefetcher,
+) -> None:
     """Thread body: read `reader.context` page by page into the reader's queue."""
     parse = clone.parse_response
 
     def hand_over(response: requests.Response) -> Iterator[dict]:
         page = list(parse(response))
         if page:
+            clone.announce_page(reader.context, page)
             reader.put(page)
         return iter(page)  # the SDK pages on, or stops at an empty page, as usual
 
@@ -181,6 +222,9 @@ def _read_partition(clone: ClockifyStream, reader: PartitionReader) -> None:
             reader.put(_Failed(error))
         except Cancelled:
             return
+    finally:
+        reader.finished.set()
+        prefetcher.reader_finished()
 
 
 def shallow_copy(stream: ClockifyStream) -> ClockifyStream:

@@ -12,7 +12,7 @@ import typing as t
 import pytest
 
 from tap_clockify.streams.time_entries import TimeEntriesStream
-from tap_clockify.streams.workspace import TasksStream
+from tap_clockify.streams.workspace import ProjectsStream, TasksStream
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule
 from tests.expectations import record_key
@@ -24,6 +24,7 @@ TIME_ENTRIES_ROUTE = "/workspaces/{workspaceId}/user/{userId}/time-entries"
 
 def without_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read every partition when the SDK asks for it, as before prefetching."""
+    monkeypatch.setattr(ProjectsStream, "prefetch_partitions", False)
     monkeypatch.setattr(TasksStream, "prefetch_partitions", False)
     monkeypatch.setattr(TimeEntriesStream, "prefetch_partitions", False)
 

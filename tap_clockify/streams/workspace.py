@@ -31,6 +31,8 @@ class WorkspacesStream(ClockifyStream):
     path = "/workspaces"
     primary_keys = ("id",)
     paged = False  # GET /workspaces ignores paging and returns every workspace.
+    #: The list is filtered first; `get_records` announces what is left.
+    announces_while_reading = False
 
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """Yield the visible workspaces that the configuration selects.
@@ -62,7 +64,13 @@ class WorkspacesStream(ClockifyStream):
             workspaces = [ws for ws in workspaces if ws["id"] in wanted]
         for workspace in workspaces:
             self.tap.progress.workspace_names[workspace["id"]] = workspace.get("name") or ""
-        yield from workspaces
+        # Listed at once: the selected workspaces are announced here, after the filter.
+        self.announce_page(context, workspaces)
+        try:
+            yield from workspaces
+        finally:
+            for prefetcher in self.child_prefetchers():
+                prefetcher.close(context)
         self.tap.table_versions.activate()
 
     def post_process(
@@ -129,6 +137,10 @@ class ProjectsStream(WorkspaceChildStream):
     name = "projects"
     path = "/workspaces/{workspace_id}/projects"
     primary_keys = ("id",)
+    # Read as soon as the workspace is listed, so that its tasks (one request per project)
+    # are read while the members' time entries are emitted.
+    prefetch_partitions = True
+    prefetch_ahead = 1
 
     def get_child_context(self, record: dict, context: Context | None) -> dict:
         """Tasks are read per project."""
@@ -145,6 +157,7 @@ class TasksStream(ClockifyStream):
     parent_stream_type = ProjectsStream
     state_partitioning_keys: t.ClassVar[list[str]] = []  # full table: no per-project state
     prefetch_partitions = True
+    prefetch_ahead = 1000  # a page of tasks each: small
 
 
 class TagsStream(WorkspaceChildStream):
