@@ -88,12 +88,6 @@ RETRIABLE_ERRORS = (
     requests.exceptions.ContentDecodingError,
 )
 
-#: The replication method of streams read whole on every run.
-REPLICATION_FULL_TABLE = "FULL_TABLE"
-
-#: The replication method of streams read whole on every run.
-REPLICATION_FULL_TABLE = "FULL_TABLE"
-
 #: SDK log lines that are noise per partition, or repeat what the CLI reports once.
 QUIET_SDK_MESSAGES = (
     "Beginning sync of",

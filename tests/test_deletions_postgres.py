@@ -85,6 +85,20 @@ def expected_live(emulator: Emulator, workspace_ids: list[str] | None = None) ->
     }
 
 
+def hard_deleting_project(
+    meltano: str, emulator: Emulator, dsn: str, schema: str, tmp_path: Path
+) -> MeltanoProject:
+    """The Meltano project loading the entity streams with hard_delete on, installed."""
+    env = {
+        **target_env(dsn, schema),
+        **select(ENTITY_STREAMS),
+        "TARGET_POSTGRES_HARD_DELETE": "true",
+    }
+    project = MeltanoProject(tmp_path, emulator, env=env, executable=meltano)
+    install_plugins(project)
+    return project
+
+
 def delete_a_client_and_a_tag(emulator: Emulator) -> tuple[tuple, tuple]:
     """Delete one client and one tag of the main workspace; their primary keys."""
     main = emulator.data.main
@@ -94,20 +108,37 @@ def delete_a_client_and_a_tag(emulator: Emulator) -> tuple[tuple, tuple]:
     return (client["id"],), (tag["id"],)
 
 
+def load_delete_and_load_again(
+    project: MeltanoProject,
+    emulator: Emulator,
+    dsn: str,
+    schema: str,
+    label: str,
+    fault: FaultRule | None = None,
+) -> tuple[Tables, Tables, tuple, tuple]:
+    """Load; delete a client and a tag (and add `fault`); load again.
+
+    Returns the tables before and after the second load, and the deleted rows' keys.
+    """
+    load(project)
+    before = tables(dsn, schema)
+    client, tag = delete_a_client_and_a_tag(emulator)
+    if fault is not None:
+        emulator.add_fault(fault)
+    load(project)
+    after = tables(dsn, schema)
+    figures(label, before, after)
+    return before, after, client, tag
+
+
 def test_deleted_rows_are_marked_and_nothing_else_changes(
     meltano: str, emulator: Emulator, dsn: str, schema: str, tmp_path: Path
 ) -> None:
     """hard_delete off (the default), every stream meltano.yml selects."""
     project = MeltanoProject(tmp_path, emulator, env=target_env(dsn, schema), executable=meltano)
     install_plugins(project)
-    load(project)
-    before = tables(dsn, schema)
+    before, after, client, tag = load_delete_and_load_again(project, emulator, dsn, schema, "soft")
     assert all(live(rows) == set(rows) for rows in before.values())
-
-    client, tag = delete_a_client_and_a_tag(emulator)
-    load(project)
-    after = tables(dsn, schema)
-    figures("soft", before, after)
 
     assert after["clients"][client] is not None
     assert after["tags"][tag] is not None
@@ -133,20 +164,8 @@ def test_deleted_rows_are_marked_and_nothing_else_changes(
 def test_hard_delete_removes_the_deleted_rows_only(
     meltano: str, emulator: Emulator, dsn: str, schema: str, tmp_path: Path
 ) -> None:
-    env = {
-        **target_env(dsn, schema),
-        **select(ENTITY_STREAMS),
-        "TARGET_POSTGRES_HARD_DELETE": "true",
-    }
-    project = MeltanoProject(tmp_path, emulator, env=env, executable=meltano)
-    install_plugins(project)
-    load(project)
-    before = tables(dsn, schema)
-
-    client, tag = delete_a_client_and_a_tag(emulator)
-    load(project)
-    after = tables(dsn, schema)
-    figures("hard", before, after)
+    project = hard_deleting_project(meltano, emulator, dsn, schema, tmp_path)
+    before, after, client, tag = load_delete_and_load_again(project, emulator, dsn, schema, "hard")
 
     assert set(after["clients"]) == set(before["clients"]) - {client}
     assert set(after["tags"]) == set(before["tags"]) - {tag}
@@ -161,13 +180,7 @@ def test_per_workspace_jobs_into_one_schema_keep_each_others_rows(
     meltano: str, emulator: Emulator, dsn: str, schema: str, tmp_path: Path
 ) -> None:
     """The README's scale-out, with hard_delete on so that a wrong retirement shows."""
-    env = {
-        **target_env(dsn, schema),
-        **select(ENTITY_STREAMS),
-        "TARGET_POSTGRES_HARD_DELETE": "true",
-    }
-    project = MeltanoProject(tmp_path, emulator, env=env, executable=meltano)
-    install_plugins(project)
+    project = hard_deleting_project(meltano, emulator, dsn, schema, tmp_path)
     visible = emulator.data.visible_workspace_ids
     assert len(visible) >= 2
 
@@ -207,25 +220,13 @@ def test_per_workspace_jobs_into_one_schema_keep_each_others_rows(
 def test_a_stream_skipped_after_a_403_keeps_its_rows(
     meltano: str, emulator: Emulator, dsn: str, schema: str, tmp_path: Path
 ) -> None:
-    env = {
-        **target_env(dsn, schema),
-        **select(ENTITY_STREAMS),
-        "TARGET_POSTGRES_HARD_DELETE": "true",
-    }
-    project = MeltanoProject(tmp_path, emulator, env=env, executable=meltano)
-    install_plugins(project)
-    load(project)
-    before = tables(dsn, schema)
-
-    client, tag = delete_a_client_and_a_tag(emulator)
+    project = hard_deleting_project(meltano, emulator, dsn, schema, tmp_path)
     second = emulator.data.second
-    emulator.add_fault(
-        FaultRule("status", status=403, route=f"/workspaces/{second.id}/tags",
-                  body=PERMISSION_403, method="GET")
-    )  # fmt: skip
-    load(project)
-    after = tables(dsn, schema)
-    figures("403", before, after)
+    deny_tags = FaultRule("status", status=403, route=f"/workspaces/{second.id}/tags",
+                          body=PERMISSION_403, method="GET")  # fmt: skip
+    before, after, client, tag = load_delete_and_load_again(
+        project, emulator, dsn, schema, "403", fault=deny_tags
+    )
 
     # tags were skipped in one workspace: none of their rows retire, not even the deleted
     # one; clients were read in full and lose the deleted row.

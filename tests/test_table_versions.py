@@ -19,7 +19,8 @@ from tests.emulator import Emulator, FaultRule
 from tests.entity_expectations import expected_entity_keys
 from tests.expectations import expected_keys
 from tests.sync_helpers import tap_warnings
-from tests.tap_runner import SyncResult, run_cli, sync
+from tests.tap_runner import SyncResult, catalog_selecting, run_cli, sync
+from tests.test_catalog import set_stream_metadata, trimmed_catalog
 
 ALL_STREAMS = [stream_type.name for stream_type in STREAM_TYPES]
 #: Every stream but the reports (incremental, and slow to read from an early start_date).
@@ -243,3 +244,26 @@ def test_every_stream_is_read_under_workspaces() -> None:
         while root.parent_stream_type is not None:
             root = root.parent_stream_type
         assert root is by_name["workspaces"], stream_type.name
+
+
+def test_a_catalog_forcing_full_table_makes_time_entries_retire_rows(
+    config: dict[str, t.Any], tmp_path: Path
+) -> None:
+    incremental = sync(config, streams=["time_entries"])
+    assert "time_entries" not in activations(incremental)
+
+    catalog = catalog_selecting(config, ["time_entries"])
+    set_stream_metadata(catalog, "time_entries", replication_method="FULL_TABLE")
+    full = run_cli([], config=config, state=incremental.final_state, catalog=catalog,
+                   tmp_path=tmp_path)  # fmt: skip
+    assert full.exit_code == 0, full.stderr[-3000:]
+    [(_, version)] = activations(full)["time_entries"]
+    assert record_versions(full, "time_entries") == {version}
+
+
+def test_a_trimmed_catalog_still_retires_rows(config: dict[str, t.Any], tmp_path: Path) -> None:
+    """`tasks` alone, its parents left out of the catalog: they are still read in full."""
+    catalog = trimmed_catalog(config, ["tasks"])
+    result = run_cli([], config=config, catalog=catalog, tmp_path=tmp_path)
+    assert result.exit_code == 0, result.stderr[-3000:]
+    assert set(activations(result)) == {"tasks"}
