@@ -5,7 +5,6 @@ from __future__ import annotations
 import decimal
 import logging
 import re
-import sys
 import threading
 import typing as t
 from collections import deque
@@ -15,15 +14,14 @@ from urllib.parse import urljoin, urlsplit
 
 import backoff
 import requests
-from singer_sdk import RESTStream, metrics
+from singer_sdk import RESTStream, StreamSchema, metrics
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 from singer_sdk.helpers.types import Context
-from singer_sdk.schema.source import SchemaDirectory, StreamSchema
+from typing_extensions import override
 
-from tap_clockify import schemas
 from tap_clockify.conform import SchemaPruner
 from tap_clockify.deadline import DeadlineAdapter
 from tap_clockify.errors import (
@@ -45,6 +43,7 @@ from tap_clockify.prefetch import (
 )
 from tap_clockify.progress import EmittedRecordCounter
 from tap_clockify.retries import RetryPolicy, describe_failure, retry_after_seconds
+from tap_clockify.schemas import SCHEMA_DIRECTORY
 from tap_clockify.settings import (
     DEFAULT_MAX_RATE_LIMIT_WAIT,
     DEFAULT_MAX_RETRIES,
@@ -56,11 +55,6 @@ from tap_clockify.settings import (
     retry_backoff_seconds,
 )
 from tap_clockify.timestamps import parse_timestamp
-
-if sys.version_info >= (3, 12):
-    from typing import override
-else:
-    from typing_extensions import override
 
 if t.TYPE_CHECKING:
     from collections.abc import Generator
@@ -110,7 +104,7 @@ class ClockifyStream(RESTStream[int]):
     `max_page_size` and `records_jsonpath`.
     """
 
-    schema = StreamSchema(SchemaDirectory(schemas))
+    schema = StreamSchema(SCHEMA_DIRECTORY)
 
     #: Which Clockify host serves the stream.
     host: t.ClassVar[Host] = "api"
@@ -143,10 +137,16 @@ class ClockifyStream(RESTStream[int]):
     #: if so, the stream's rows are not retired this run.
     denial_leaves_out_records: t.ClassVar[bool] = True
 
+    @override
+    def __init__(self, tap: TapClockify, *args: t.Any, **kwargs: t.Any) -> None:
+        """Create the stream, keeping its tap (the SDK has no public accessor for it)."""
+        self.clockify_tap = tap
+        super().__init__(tap, *args, **kwargs)
+
     @property
     def tap(self) -> TapClockify:
         """The tap this stream belongs to."""
-        return t.cast("TapClockify", self._tap)
+        return self.clockify_tap
 
     @override
     def apply_catalog(self, catalog: Catalog) -> None:
@@ -183,6 +183,7 @@ class ClockifyStream(RESTStream[int]):
         return self.get_context_state(context)
 
     @property
+    @override
     def url_base(self) -> str:
         """Base URL of this stream's host."""
         endpoints = resolve_endpoints(self.config)
@@ -193,16 +194,19 @@ class ClockifyStream(RESTStream[int]):
         }[self.host]
 
     @cached_property
+    @override
     def authenticator(self) -> APIKeyAuthenticator:
         """Send the API key as `X-Api-Key` (never as a query parameter, so URLs stay clean)."""
         return APIKeyAuthenticator(key="X-Api-Key", value=api_key(self.config))
 
     @property
+    @override
     def http_headers(self) -> dict[str, str]:
         """Headers sent with every request."""
         return {"Accept": "application/json", "User-Agent": self.user_agent}
 
     @property
+    @override
     def user_agent(self) -> str:
         """Identify the tap to Clockify."""
         from tap_clockify import __version__  # noqa: PLC0415
@@ -214,6 +218,7 @@ class ClockifyStream(RESTStream[int]):
         """The configured page size, capped at this endpoint's maximum."""
         return min(int(self.config.get("page_size", MAX_PAGE_SIZE)), self.max_page_size)
 
+    @override
     def get_new_paginator(self) -> ClockifyPaginator | None:
         """Page through paged endpoints with `paginator_class`; read the others once.
 
@@ -229,6 +234,7 @@ class ClockifyStream(RESTStream[int]):
             1 for _ in extract_jsonpath(self.records_jsonpath, input=response_json(response))
         )
 
+    @override
     def get_url_params(
         self,
         context: Context | None,
@@ -245,6 +251,7 @@ class ClockifyStream(RESTStream[int]):
         """Endpoint-specific query parameters (filters); none by default."""
         return {}
 
+    @override
     def request_decorator(self, func: RequestFunc) -> RequestFunc:
         """Retry failed attempts (see RETRIABLE_ERRORS); each attempt waits its turn.
 
@@ -326,6 +333,7 @@ class ClockifyStream(RESTStream[int]):
             )
 
     @cached_property
+    @override
     def requests_session(self) -> requests.Session:
         """A session whose requests are bounded as a whole by `request_timeout`."""
         session = requests.Session()
@@ -335,10 +343,12 @@ class ClockifyStream(RESTStream[int]):
         return session
 
     @property
+    @override
     def timeout(self) -> int:
         """Seconds to wait for one response (`request_timeout`, whole seconds)."""
         return int(self.config.get("request_timeout", DEFAULT_REQUEST_TIMEOUT))
 
+    @override
     def backoff_wait_generator(self) -> Generator[float, t.Any, None]:
         """Retry-After when Clockify sends it, else exponential backoff with jitter."""
         return RetryPolicy(
@@ -350,14 +360,17 @@ class ClockifyStream(RESTStream[int]):
             stream_name=self.name,
         ).waits()
 
+    @override
     def backoff_max_tries(self) -> int:
         """One attempt plus `max_retries` retries."""
         return int(self.config.get("max_retries", DEFAULT_MAX_RETRIES)) + 1
 
+    @override
     def backoff_jitter(self, value: float) -> float:
         """No extra jitter: the retry policy adds its own, and Retry-After is exact."""
         return value
 
+    @override
     def backoff_handler(self, details: Details) -> None:
         """Log each wait once, at INFO, naming the stream and the cause."""
         self.log(
@@ -370,6 +383,7 @@ class ClockifyStream(RESTStream[int]):
             level=logging.INFO,
         )
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         """Turn Clockify's errors into clear ones; refuse a page that repeats the last one.
 
@@ -435,6 +449,7 @@ class ClockifyStream(RESTStream[int]):
         key = tuple(record[name] for name in self.primary_keys if name in record)
         return key or None
 
+    @override
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
         """Read the endpoint, each record once; a 403 for a missing permission skips it.
 
@@ -579,6 +594,7 @@ class ClockifyStream(RESTStream[int]):
         for prefetcher in prefetchers:
             prefetcher.announce(contexts)
 
+    @override
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """Records at `records_jsonpath`, after checking the body has the expected shape."""
         body = response_json(response)
@@ -633,6 +649,7 @@ class ClockifyStream(RESTStream[int]):
         )
         raise UnexpectedResponseError(msg)
 
+    @override
     def response_error_message(self, response: requests.Response) -> str:
         """One line naming the stream, the endpoint and Clockify's own message.
 
@@ -643,26 +660,30 @@ class ClockifyStream(RESTStream[int]):
             f"{response.request.method} {self.path}: {api_error_text(response)}"
         )
 
+    @override
     def log(self, message: str, *args: t.Any, level: int = logging.INFO, **kwargs: t.Any) -> None:
         """Log as the SDK does, but its per-partition chatter only at DEBUG."""
         if message.startswith(QUIET_SDK_MESSAGES):
             level = min(level, logging.DEBUG)
         super().log(message, *args, level=level, **kwargs)
 
+    @override
     def get_record_counter(
         self,
         *,
-        endpoint: str | None = None,  # noqa: ARG002 - the stream name is tag enough
+        endpoint: str | None = None,
         log_interval: float = metrics.DEFAULT_LOG_INTERVAL,
     ) -> metrics.Counter:
         """The SDK's record counter, also feeding progress lines and the summary."""
         return EmittedRecordCounter(self.tap.progress, self.name, log_interval=log_interval)
 
+    @override
     def log_sync_costs(self) -> None:
         """At the end of the run, one summary line: records, API calls, seconds."""
         if summary := self.tap.progress.summary(self.name):
             self.logger.info("Summary: %s", summary)
 
+    @override
     def post_process(
         self,
         row: dict[str, t.Any],

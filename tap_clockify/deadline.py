@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import sys
 import threading
 import time
 import typing as t
 
 import requests
 from requests.adapters import HTTPAdapter
-
-if sys.version_info >= (3, 12):
-    from typing import override
-else:
-    from typing_extensions import override
+from typing_extensions import override
 
 
 class DeadlineAdapter(HTTPAdapter):

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import logging
-import sys
 
-if sys.version_info >= (3, 12):
-    from typing import override
-else:
-    from typing_extensions import override
+from typing_extensions import override
 
 #: Beginnings of SDK messages logged at DEBUG instead of INFO or WARNING:
 #: - the warning for each partition of an unsorted stream: the tap's unsorted streams

@@ -16,11 +16,7 @@ import sys
 
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.singerlib import Message, RecordMessage
-
-if sys.version_info >= (3, 12):
-    from typing import override
-else:
-    from typing_extensions import override
+from typing_extensions import override
 
 #: RECORD lines gathered before they are written.
 BLOCK_BYTES = 1 << 16

@@ -6,6 +6,7 @@ import hashlib
 import typing as t
 
 from singer_sdk.pagination import PageNumberPaginator
+from typing_extensions import override
 
 from tap_clockify.errors import RepeatedPageError
 
@@ -46,6 +47,7 @@ class ClockifyPaginator(PageNumberPaginator):
             raise RepeatedPageError(msg)
         self._previous_digest = digest
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         """Whether another page follows `response`."""
         last_page = response.headers.get("Last-Page")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from singer_sdk import metrics
+from typing_extensions import override
 
 #: Partition keys and the word a progress line uses for them.
 PARTITION_NOUNS = {"user_id": "user", "project_id": "project", "policy_id": "policy"}
@@ -146,6 +147,7 @@ class EmittedRecordCounter(metrics.Counter):
         self.progress = progress
         self.stream = stream
 
+    @override
     def increment(self, value: int = 1) -> None:
         """Count `value` records."""
         super().increment(value)

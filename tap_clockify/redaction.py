@@ -7,6 +7,8 @@ import logging
 import typing as t
 from urllib.parse import quote, quote_plus
 
+from typing_extensions import override
+
 REDACTED = "***"
 #: Shorter strings are not redacted: they would blank out ordinary words.
 MIN_SECRET_LENGTH = 4
@@ -52,6 +54,7 @@ class SecretRedactor(logging.Filter):
             text = text.replace(secret, REDACTED)
         return text
 
+    @override
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record in place; never drop it."""
         message = record.getMessage()

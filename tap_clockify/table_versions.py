@@ -40,19 +40,14 @@ How streams take part (see `ClockifyStream`):
 
 from __future__ import annotations
 
-import sys
 import typing as t
 from collections import Counter
 
 from singer_sdk.mapper import RemoveRecordTransform
 from singer_sdk.singerlib import ActivateVersionMessage, RecordMessage, SchemaMessage
+from typing_extensions import override
 
 from tap_clockify.output import SingerOutput
-
-if sys.version_info >= (3, 12):
-    from typing import override
-else:
-    from typing_extensions import override
 
 if t.TYPE_CHECKING:
     from singer_sdk.singerlib import Message

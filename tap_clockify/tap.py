@@ -17,6 +17,7 @@ import click
 import requests
 from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError, FatalAPIError, RetriableAPIError
+from typing_extensions import override
 
 from tap_clockify import redaction
 from tap_clockify.errors import InputError
@@ -28,11 +29,6 @@ from tap_clockify.settings import CONFIG_SCHEMA, DEFAULT_MAX_REQUESTS_PER_SECOND
 from tap_clockify.streams import STREAM_TYPES
 from tap_clockify.table_versions import TableVersions, VersionStampingWriter
 from tap_clockify.validation import config_problems
-
-if sys.version_info >= (3, 12):
-    from typing import override
-else:
-    from typing_extensions import override
 
 if t.TYPE_CHECKING:
     from types import FrameType
@@ -183,6 +179,7 @@ class TapClockify(Tap):
             warned.add(message)
             self.logger.warning(message)
 
+    @override
     def discover_streams(self) -> list[Stream]:
         """Return one instance of every stream (their per-partition chatter at DEBUG)."""
         streams: list[Stream] = [stream_class(tap=self) for stream_class in STREAM_TYPES]
@@ -190,6 +187,7 @@ class TapClockify(Tap):
         return streams
 
     @classmethod
+    @override
     def get_singer_command(cls) -> click.Command:
         """The SDK's command, reporting known failures as one line and exit code 1."""
         command = super().get_singer_command()

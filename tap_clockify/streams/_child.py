@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
+from typing_extensions import override
+
 from tap_clockify.client import ClockifyStream
 from tap_clockify.streams.workspace import WorkspaceChildStream
 
@@ -17,6 +19,7 @@ class ParentStream(WorkspaceChildStream):
     #: The child context's key for the record's id, e.g. `invoice_id`.
     child_context_key: t.ClassVar[str]
 
+    @override
     def get_child_context(self, record: dict, context: Context | None) -> dict:
         """The workspace and the record's id."""
         assert context is not None
@@ -33,6 +36,7 @@ class PerParentStream(ClockifyStream):
     parent_key: t.ClassVar[str | None] = None
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
+    @override
     def post_process(
         self,
         row: dict[str, t.Any],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
+from typing_extensions import override
+
 from tap_clockify.errors import PermissionDeniedError
 from tap_clockify.streams.workspace import WorkspaceChildStream
 
@@ -41,10 +43,12 @@ class MultiPassStream(WorkspaceChildStream):
     def pass_read(self, context: Context | None) -> None:
         """Called after each pass read in full (not after a 403); nothing by default."""
 
-    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
+    @override
+    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
         """The pass's parameters; subclasses add their fixed ones."""
         return dict(self.current_pass)
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """Read every pass, skipping records an earlier pass already yielded."""
         seen: set[t.Hashable] = set()
@@ -67,6 +71,7 @@ class MultiPassStream(WorkspaceChildStream):
         """The records of the current pass."""
         return super().get_records(context)
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         """Note a 403, so that the remaining passes are not sent."""
         try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
+from typing_extensions import override
+
 from tap_clockify.streams.workspace import WorkspaceChildStream
 
 if t.TYPE_CHECKING:
@@ -27,14 +29,16 @@ class ClockifyPostStream(WorkspaceChildStream):
         super().__init__(*args, **kwargs)
         self.http_method = "POST"
 
+    @override
     def get_url_params(
         self,
         context: Context | None,
-        next_page_token: int | None,  # noqa: ARG002
+        next_page_token: int | None,
     ) -> dict[str, t.Any]:
         """Only `extra_url_params`: the page goes in the body."""
         return dict(self.extra_url_params(context))
 
+    @override
     def prepare_request_payload(
         self,
         context: Context | None,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typing as t
 
-from singer_sdk.schema.source import SchemaDirectory, StreamSchema
+from singer_sdk import StreamSchema
+from typing_extensions import override
 
-from tap_clockify import schemas
+from tap_clockify.schemas import SCHEMA_DIRECTORY
 
 if t.TYPE_CHECKING:
     from singer_sdk import Stream
@@ -25,8 +26,9 @@ class SettingsAwareSchema(StreamSchema):
 
     def __init__(self) -> None:
         """Read the schema files of `tap_clockify.schemas`, like the base stream."""
-        super().__init__(SchemaDirectory(schemas))
+        super().__init__(SCHEMA_DIRECTORY)
 
+    @override
     def get_stream_schema(self, stream: Stream, stream_class: type[Stream]) -> dict[str, t.Any]:
         """The schema file, minus the stream's left-out properties."""
         schema = super().get_stream_schema(stream, stream_class)

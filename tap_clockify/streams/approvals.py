@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import sys
 import typing as t
+
+from typing_extensions import override
 
 from tap_clockify.streams._passes import MultiPassStream
 from tap_clockify.streams._schema import SettingsAwareSchema
 from tap_clockify.timestamps import parse_timestamp
-
-if sys.version_info >= (3, 12):
-    from typing import override
-else:
-    from typing_extensions import override
 
 if t.TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -72,11 +68,13 @@ class ApprovalRequestsStream(MultiPassStream):
         if unexpected := [path for path in dropped if path not in self.left_out_properties(set())]:
             super().warn_undeclared(unexpected)
 
-    def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:  # noqa: ARG002
+    @override
+    def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """One pass per state."""
         for state in APPROVAL_STATES:
             yield {"status": state}
 
+    @override
     def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
         """The state, newest change first."""
         return {
@@ -90,6 +88,7 @@ class ApprovalRequestsStream(MultiPassStream):
         """The id inside `approvalRequest`."""
         return record["approvalRequest"]["id"]
 
+    @override
     def read_pass(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """The state's requests changed since the bookmark (all of them without one).
 
@@ -109,6 +108,7 @@ class ApprovalRequestsStream(MultiPassStream):
             if newest_first and updated[-1] < start:
                 return
 
+    @override
     def post_process(
         self,
         row: dict[str, t.Any],

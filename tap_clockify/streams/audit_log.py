@@ -7,6 +7,8 @@ import json
 import typing as t
 from datetime import UTC, datetime
 
+from typing_extensions import override
+
 from tap_clockify.pagination import ClockifyPaginator
 from tap_clockify.streams._post import ClockifyPostStream
 
@@ -53,6 +55,7 @@ class UntilEmptyPaginator(ClockifyPaginator):
     short page would then stop after the first. One more request per run is the price.
     """
 
+    @override
     def has_more(self, response: requests.Response) -> bool:
         """Whether the page had any entry (an empty page ends the log)."""
         return self._count_records(response) > 0
@@ -81,6 +84,7 @@ class AuditLogStream(ClockifyPostStream):
     required_timestamps = ("timestamp",)
     paginator_class = UntilEmptyPaginator
 
+    @override
     def request_body(self, context: Context | None) -> dict[str, t.Any]:
         """Every action by every author (nobody excluded), from the bookmark to the run's start.
 
@@ -97,6 +101,7 @@ class AuditLogStream(ClockifyPostStream):
             "end": format_millis(run_start),
         }
 
+    @override
     def post_process(
         self,
         row: dict[str, t.Any],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
+from typing_extensions import override
+
 from tap_clockify.streams._passes import MultiPassStream
 from tap_clockify.streams.workspace import WorkspaceChildStream
 
@@ -36,7 +38,8 @@ class ExpenseCategoriesStream(MultiPassStream):
     primary_keys = ("id",)
     records_jsonpath = "$.categories[*]"
 
-    def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:  # noqa: ARG002
+    @override
+    def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """Active categories, then archived ones."""
         yield {"archived": "false"}
         yield {"archived": "true"}

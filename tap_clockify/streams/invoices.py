@@ -5,6 +5,8 @@ from __future__ import annotations
 import typing as t
 from functools import cached_property
 
+from typing_extensions import override
+
 from tap_clockify.client import ClockifyStream
 from tap_clockify.streams._child import ParentStream, PerParentStream
 from tap_clockify.streams._schema import SettingsAwareSchema
@@ -67,6 +69,7 @@ class InvoicesStream(ParentStream):
         """The detail fields, unless `invoice_details` is on."""
         return set() if self.with_details else names - SUMMARY_FIELDS
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """The list; with `invoice_details`, each invoice merged with its detail.
 

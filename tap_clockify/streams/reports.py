@@ -23,6 +23,7 @@ from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
 from singer_sdk.exceptions import ConfigValidationError
+from typing_extensions import override
 
 from tap_clockify.errors import ClockifyRequestError
 from tap_clockify.settings import (
@@ -240,9 +241,10 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
             raise RuntimeError(msg)
         return self._window
 
+    @override
     def prepare_request_payload(
         self,
-        context: Context | None,  # noqa: ARG002
+        context: Context | None,
         next_page_token: int | None,
     ) -> dict[str, t.Any]:
         """The window, the time zone, JSON output and the report's own filter."""
@@ -279,6 +281,7 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
         first = resume_point(state, read_until, self.config).astimezone(zone).date()
         return max(first, floor) if floor else first
 
+    @override
     def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """One pass per window of the plan; the window travels in the body, not the query."""
         self._started = datetime.now(UTC)
@@ -287,11 +290,13 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
             yield {}
         self._window = None
 
+    @override
     def pass_read(self, context: Context | None) -> None:
         """Record how far the report is read: to the window's end, or the start of the run."""
         state = self.get_context_state(context)
         state[READ_UNTIL_KEY] = format_timestamp(min(self.window.ends_at, self._started))
 
+    @override
     def validate_response(self, response: requests.Response) -> None:
         """Explain range limits (a 403 skips the workspace's other windows: MultiPassStream)."""
         try:
@@ -331,6 +336,7 @@ class DetailedReportStream(OpenTimerMemory, ReportStream):
     # The official DTO uses `timeentries`; `timeEntries` is accepted as well.
     records_jsonpath = "$['timeentries','timeEntries'][*]"
 
+    @override
     def report_filter(self, page: int) -> dict[str, t.Any]:
         """`detailedFilter` with the page (top-level page fields are rejected)."""
         return {
@@ -342,6 +348,7 @@ class DetailedReportStream(OpenTimerMemory, ReportStream):
             },
         }
 
+    @override
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """Rows with `id` for the report's `_id`."""
         for row in super().parse_response(response):
@@ -351,10 +358,12 @@ class DetailedReportStream(OpenTimerMemory, ReportStream):
             else:
                 yield row
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """Read the windows; then remember the earliest timer still running, if any."""
         yield from self.remember_open_timers(context, super().get_records(context))
 
+    @override
     def running_timer_start(self, record: dict[str, t.Any]) -> str | None:
         """The start in UTC, while `timeInterval.end` is null."""
         interval = record.get("timeInterval") or {}
@@ -362,6 +371,7 @@ class DetailedReportStream(OpenTimerMemory, ReportStream):
             return format_timestamp(parse_timestamp(interval["start"]))
         return None
 
+    @override
     def post_process(
         self,
         row: dict[str, t.Any],
@@ -414,6 +424,7 @@ class SummaryReportStream(ReportStream):
             return None
         return level
 
+    @override
     def plan(self, state: Mapping[str, t.Any], now: datetime) -> list[Window]:
         """Whole periods from the one holding the first day; several per request if possible."""
         zone = self.zone
@@ -424,7 +435,8 @@ class SummaryReportStream(ReportStream):
         days = int(self.config.get("report_window_days", DEFAULT_REPORT_WINDOW_DAYS))
         return join_periods(periods, days)
 
-    def report_filter(self, page: int) -> dict[str, t.Any]:  # noqa: ARG002
+    @override
+    def report_filter(self, page: int) -> dict[str, t.Any]:
         """`summaryFilter` with the period level, if any, and the configured groups."""
         level = self.period_level
         return {
@@ -436,6 +448,7 @@ class SummaryReportStream(ReportStream):
             },
         }
 
+    @override
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """One row per leaf of the group tree (under each period node when split)."""
         level = self.period_level
@@ -523,10 +536,12 @@ class AttendanceReportStream(ReportStream):
     records_jsonpath = "$.entities[*]"
     api_id_field = None
 
+    @override
     def report_filter(self, page: int) -> dict[str, t.Any]:
         """`attendanceFilter` with the page."""
         return {"sortOrder": "ASCENDING", "attendanceFilter": self.paged_filter(page, "DATE")}
 
+    @override
     def post_process(
         self,
         row: dict[str, t.Any],
@@ -555,6 +570,7 @@ class ExpenseReportStream(ReportStream):
     required_timestamps = ("date",)
     records_jsonpath = "$.expenses[*]"
 
+    @override
     def report_filter(self, page: int) -> dict[str, t.Any]:
         """Top-level page fields: this report takes no nested filter."""
         return {"sortOrder": "ASCENDING", **self.paged_filter(page, "DATE")}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typing as t
 from datetime import UTC, datetime, timedelta
 
+from typing_extensions import override
+
 from tap_clockify.settings import (
     DEFAULT_HISTORY_DAYS,
     DEFAULT_SCHEDULING_HORIZON_DAYS,
@@ -47,6 +49,7 @@ class SchedulingAssignmentsStream(MultiPassStream):
     primary_keys = ("id",)
 
     @property
+    @override
     def retires_missing_rows(self) -> bool:
         """Only with `start_date`: without it the window's start moves a day every day.
 
@@ -55,7 +58,8 @@ class SchedulingAssignmentsStream(MultiPassStream):
         """
         return super().retires_missing_rows and bool(self.config.get("start_date"))
 
-    def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:  # noqa: ARG002
+    @override
+    def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """One pass per window, oldest first."""
         for start, end in self.windows(datetime.now(UTC)):
             yield {"start": format_timestamp(start), "end": format_timestamp(end)}

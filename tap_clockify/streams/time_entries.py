@@ -5,6 +5,8 @@ from __future__ import annotations
 import typing as t
 from datetime import timedelta
 
+from typing_extensions import override
+
 from tap_clockify.client import ClockifyStream
 from tap_clockify.settings import DEFAULT_LOOKBACK_DAYS
 from tap_clockify.streams.workspace import UsersStream
@@ -102,6 +104,7 @@ class TimeEntriesStream(OpenTimerMemory):
         start = resume_point(state, bookmark, self.config)
         return max(start, floor) if floor else start
 
+    @override
     def reader_copy(self, context: Context) -> ClockifyStream:
         """A copy reading `context` ahead, with that partition's window."""
         clone = super().reader_copy(context)
@@ -110,11 +113,13 @@ class TimeEntriesStream(OpenTimerMemory):
         )
         return clone
 
-    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
+    @override
+    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
         """The `start` filter, widened by the time-zone margin."""
         start = self._window_start
         return {"start": format_timestamp(start - TIME_ZONE_MARGIN)} if start else {}
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """Yield the partition's entries in the window; then remember running timers."""
         self._window_start = self.request_window_start(context)
@@ -130,11 +135,13 @@ class TimeEntriesStream(OpenTimerMemory):
             if parse_timestamp(record["timeInterval"]["start"]) >= window_start:
                 yield record
 
+    @override
     def running_timer_start(self, record: dict[str, t.Any]) -> str | None:
         """`timeInterval.start` as sent, while `timeInterval.end` is null."""
         interval = record["timeInterval"]
         return interval["start"] if interval.get("end") is None else None
 
+    @override
     def post_process(
         self,
         row: dict[str, t.Any],

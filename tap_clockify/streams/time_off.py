@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
+from typing_extensions import override
+
 from tap_clockify.streams._child import ParentStream, PerParentStream
 from tap_clockify.streams._post import ClockifyPostStream
 from tap_clockify.streams.workspace import WorkspaceChildStream
@@ -33,7 +35,8 @@ class TimeOffPoliciesStream(ParentStream):
     max_page_size = TIME_OFF_MAX_PAGE_SIZE
     child_context_key = "policy_id"  # balances are read per policy
 
-    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
+    @override
+    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
         """Active and archived policies alike."""
         return {"status": "ALL"}
 
@@ -64,6 +67,7 @@ class TimeOffRequestsStream(ClockifyPostStream):
     records_jsonpath = "$.requests[*]"
     max_page_size = TIME_OFF_MAX_PAGE_SIZE
 
-    def request_body(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
+    @override
+    def request_body(self, context: Context | None) -> dict[str, t.Any]:
         """Every status: ALL is the widest filter the search accepts (WITHDRAWN is a 400)."""
         return {"statuses": ["ALL"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from singer_sdk.exceptions import ConfigValidationError
+from typing_extensions import override
 
 from tap_clockify.client import ClockifyStream
 
@@ -34,6 +35,7 @@ class WorkspacesStream(ClockifyStream):
     #: The list is filtered first; `get_records` announces what is left.
     announces_while_reading = False
 
+    @override
     def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
         """Yield the visible workspaces that the configuration selects.
 
@@ -73,16 +75,18 @@ class WorkspacesStream(ClockifyStream):
                 prefetcher.close(context)
         self.tap.table_versions.activate()
 
+    @override
     def post_process(
         self,
         row: dict[str, t.Any],
-        context: Context | None = None,  # noqa: ARG002
+        context: Context | None = None,
     ) -> dict[str, t.Any] | None:
         """A workspace's `workspace_id` is its own id."""
         row["workspace_id"] = row["id"]
         return row
 
-    def get_child_context(self, record: dict, context: Context | None) -> dict:  # noqa: ARG002
+    @override
+    def get_child_context(self, record: dict, context: Context | None) -> dict:
         """Children are read per workspace."""
         return {"workspace_id": record["id"]}
 
@@ -101,7 +105,8 @@ class UsersStream(WorkspaceChildStream):
     # One person can belong to several workspaces: the row is the membership.
     primary_keys = ("workspace_id", "id")
 
-    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
+    @override
+    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
         """Ask for deactivated, pending and limited members too, and their memberships."""
         return {
             "status": "ALL",
@@ -109,6 +114,7 @@ class UsersStream(WorkspaceChildStream):
             "memberships": "ALL",
         }
 
+    @override
     def get_child_context(self, record: dict, context: Context | None) -> dict:
         """Time entries are read per (workspace, user)."""
         assert context is not None
@@ -142,6 +148,7 @@ class ProjectsStream(WorkspaceChildStream):
     prefetch_partitions = True
     prefetch_ahead = 1
 
+    @override
     def get_child_context(self, record: dict, context: Context | None) -> dict:
         """Tasks are read per project."""
         assert context is not None
