@@ -1,8 +1,12 @@
-"""Clockify's timestamps: the one parser the tap reads them with, and the filter form."""
+"""Clockify's timestamps: the one parser the tap reads them with, the filter form, windows."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import typing as t
+from datetime import UTC, date, datetime, timedelta
+
+#: A day or an instant: windows are cut the same way for both.
+Moment = t.TypeVar("Moment", date, datetime)
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -29,3 +33,15 @@ def parse_period_start(value: str) -> date | None:
 def format_timestamp(value: datetime) -> str:
     """Format a filter value the way Clockify documents it: `yyyy-MM-ddTHH:mm:ssZ`."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def consecutive_windows(
+    start: Moment, end: Moment, length: timedelta
+) -> list[tuple[Moment, Moment]]:
+    """`start` to `end` in consecutive half-open windows of `length`; the last may be shorter."""
+    windows = []
+    while start < end:
+        stop = min(start + length, end)
+        windows.append((start, stop))
+        start = stop
+    return windows

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tap_clockify.errors import UnexpectedResponseError
-from tap_clockify.timestamps import parse_timestamp
+from tap_clockify.timestamps import consecutive_windows, parse_timestamp
 from tap_clockify.validation import config_problems
 from tests.conftest import emulator_config
 from tests.emulator import Emulator, FaultRule
@@ -66,3 +67,15 @@ def test_a_summary_group_that_is_not_an_object_is_unexpected(emulator: Emulator)
         "summary_report: unexpected response from POST /workspaces/{workspace_id}/reports/"
         "summary: expected each group to be an object, got int"
     )
+
+
+def test_one_helper_cuts_dates_and_instants_into_windows() -> None:
+    day = timedelta(days=1)
+    assert consecutive_windows(date(2024, 1, 1), date(2024, 1, 8), 3 * day) == [
+        (date(2024, 1, 1), date(2024, 1, 4)),
+        (date(2024, 1, 4), date(2024, 1, 7)),
+        (date(2024, 1, 7), date(2024, 1, 8)),
+    ]
+    noon = datetime(2024, 1, 1, 12, tzinfo=UTC)
+    assert consecutive_windows(noon, noon + day, day) == [(noon, noon + day)]
+    assert consecutive_windows(noon, noon, day) == []

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 
-from tap_clockify.streams.scheduling import scheduling_windows
 from tests.conftest import emulator_config
 from tests.emulator import Emulator
 from tests.entity_expectations import assignments_in, scheduling_range
@@ -35,8 +34,8 @@ def test_windows_cover_start_date_to_the_horizon(emulator: Emulator) -> None:
     result = sync(config, streams=["scheduling_assignments"])
     asked = windows_asked(emulator, main.id)
     first, last = scheduling_range(datetime.now(UTC), start_date, 120)
-    assert asked == scheduling_windows(first, last)
     assert asked[0][0] == instant(start_date)
+    assert asked[-1][1] == last
     assert all(a[1] == b[0] for a, b in itertools.pairwise(asked)), "contiguous"
     assert all(end - start <= timedelta(days=90) for start, end in asked)
     assert len(asked) == 4  # 200 days back + 121 ahead, in quarters

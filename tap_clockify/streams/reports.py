@@ -40,7 +40,12 @@ from tap_clockify.settings import (
 from tap_clockify.streams._passes import MultiPassStream
 from tap_clockify.streams._post import ClockifyPostStream
 from tap_clockify.streams.time_entries import OpenTimerMemory, resume_point
-from tap_clockify.timestamps import format_timestamp, parse_period_start, parse_timestamp
+from tap_clockify.timestamps import (
+    consecutive_windows,
+    format_timestamp,
+    parse_period_start,
+    parse_timestamp,
+)
 
 if t.TYPE_CHECKING:
     import requests
@@ -157,12 +162,9 @@ class Window:
 
 def day_windows(first: date, last: date, days: int, zone: tzinfo) -> list[Window]:
     """Consecutive windows of `days` days from `first` to `last` (the last may be shorter)."""
-    windows = []
-    while first <= last:
-        end = min(first + timedelta(days=days - 1), last)
-        windows.append(Window(first, end, zone))
-        first = end + timedelta(days=1)
-    return windows
+    day = timedelta(days=1)
+    cut = consecutive_windows(first, last + day, timedelta(days=days))
+    return [Window(start, stop - day, zone) for start, stop in cut]
 
 
 def period_start(day: date, grain: str) -> date:

@@ -13,27 +13,10 @@ from tap_clockify.settings import (
     SCHEDULING_WINDOW_DAYS,
 )
 from tap_clockify.streams._passes import MultiPassStream
-from tap_clockify.timestamps import format_timestamp, parse_timestamp
+from tap_clockify.timestamps import consecutive_windows, format_timestamp, parse_timestamp
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
-
-
-def scheduling_windows(
-    start: datetime, end: datetime, days: int = SCHEDULING_WINDOW_DAYS
-) -> list[tuple[datetime, datetime]]:
-    """Consecutive windows of `days` days from `start` to `end` (the last may be shorter).
-
-    No range limit is documented for this endpoint, but the reports cap theirs at a year;
-    a quarter stays well inside any such limit, keeps a window to a page or two even for
-    a large team, and costs about four calls per year of range.
-    """
-    windows = []
-    while start < end:
-        stop = min(start + timedelta(days=days), end)
-        windows.append((start, stop))
-        start = stop
-    return windows
 
 
 class SchedulingAssignmentsStream(MultiPassStream):
@@ -73,4 +56,8 @@ class SchedulingAssignmentsStream(MultiPassStream):
         else:
             first = today - timedelta(days=DEFAULT_HISTORY_DAYS)
         horizon = self.config.get("scheduling_horizon_days", DEFAULT_SCHEDULING_HORIZON_DAYS)
-        return scheduling_windows(first, today + timedelta(days=int(horizon) + 1))
+        # No range limit is documented for this endpoint, but the reports cap theirs at a
+        # year; a quarter stays well inside any such limit, keeps a window to a page or two
+        # even for a large team, and costs about four calls per year of range.
+        window = timedelta(days=SCHEDULING_WINDOW_DAYS)
+        return consecutive_windows(first, today + timedelta(days=int(horizon) + 1), window)
