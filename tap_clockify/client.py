@@ -65,6 +65,8 @@ if t.TYPE_CHECKING:
 
     from tap_clockify.tap import TapClockify
 
+#: A record as Clockify sends it, or as the tap emits it.
+Record = dict[str, t.Any]
 Host = t.Literal["api", "reports", "auditlog"]
 
 #: The Singer replication method that re-reads a stream in full.
@@ -241,11 +243,11 @@ class ClockifyStream(RESTStream[int]):
         next_page_token: int | None,
     ) -> dict[str, t.Any]:
         """Query parameters: the page for paged endpoints, plus `extra_url_params`."""
-        params = dict(self.extra_url_params(context))
-        if self.paged:
-            params["page"] = next_page_token or 1
-            params["page-size"] = self.page_size
-        return params
+        return {**self.extra_url_params(context), **self.page_fields(next_page_token, "page-size")}
+
+    def page_fields(self, next_page_token: int | None, size_field: str) -> dict[str, t.Any]:
+        """`page` and the page size (named `size_field`) for a paged endpoint; else none."""
+        return {"page": next_page_token or 1, size_field: self.page_size} if self.paged else {}
 
     def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
         """Endpoint-specific query parameters (filters); none by default."""
@@ -684,11 +686,7 @@ class ClockifyStream(RESTStream[int]):
             self.logger.info("Summary: %s", summary)
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         """Stamp each record with the workspace it was read from."""
         if context and "workspace_id" in context:
             row["workspace_id"] = context["workspace_id"]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.plugin_settings import about
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -32,14 +34,7 @@ def test_generated_tables_are_current() -> None:
 
 
 def test_settings_table_lists_every_setting() -> None:
-    about = subprocess.run(
-        [sys.executable, "-m", "tap_clockify", "--about", "--format=json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    settings = json.loads(about.stdout)["settings"]
+    settings = about()["settings"]
     table = section("settings")
     for name in settings["properties"]:
         assert f"\n| {name} |" in table, f"{name} missing from the README's settings"
@@ -101,19 +96,11 @@ def test_installation_names_the_real_package_and_variant() -> None:
 
 
 def test_supported_pythons_and_capabilities_match_the_package() -> None:
-    about = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "tap_clockify", "--about", "--format=json"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        ).stdout
-    )
+    described = about()
     pythons = README[README.index("## Supported Python versions") : README.index("## Streams")]
-    assert re.findall(r"3\.\d+", pythons) == about["supported_python_versions"]
+    assert re.findall(r"3\.\d+", pythons) == described["supported_python_versions"]
     capabilities = README[README.index("## Capabilities") : README.index("## Supported")]
-    assert sorted(re.findall(r"`([a-z-]+)`", capabilities)) == sorted(about["capabilities"])
+    assert sorted(re.findall(r"`([a-z-]+)`", capabilities)) == sorted(described["capabilities"])
 
 
 def test_every_doc_is_linked_and_every_link_resolves() -> None:

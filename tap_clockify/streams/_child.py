@@ -6,24 +6,10 @@ import typing as t
 
 from typing_extensions import override
 
-from tap_clockify.client import ClockifyStream
-from tap_clockify.streams.workspace import WorkspaceChildStream
+from tap_clockify.client import ClockifyStream, Record
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
-
-
-class ParentStream(WorkspaceChildStream):
-    """A per-workspace list whose child stream is read once per record."""
-
-    #: The child context's key for the record's id, e.g. `invoice_id`.
-    child_context_key: t.ClassVar[str]
-
-    @override
-    def get_child_context(self, record: dict, context: Context | None) -> dict:
-        """The workspace and the record's id."""
-        assert context is not None
-        return {"workspace_id": context["workspace_id"], self.child_context_key: record["id"]}
 
 
 class PerParentStream(ClockifyStream):
@@ -37,11 +23,7 @@ class PerParentStream(ClockifyStream):
     state_partitioning_keys: t.ClassVar[list[str]] = []
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         """Add the parent's id when the record lacks it."""
         row = super().post_process(row, context) or row
         if self.parent_key and context:

@@ -45,11 +45,10 @@ class ClockifyPostStream(WorkspaceChildStream):
         next_page_token: int | None,
     ) -> dict[str, t.Any]:
         """`request_body`, plus `page` and the page size when the search is paged."""
-        body = dict(self.request_body(context))
-        if self.paged:
-            body["page"] = next_page_token or 1
-            body[self.page_size_field] = self.page_size
-        return body
+        return {
+            **self.request_body(context),
+            **self.page_fields(next_page_token, self.page_size_field),
+        }
 
     def request_body(self, context: Context | None) -> dict[str, t.Any]:  # noqa: ARG002
         """The search's filters; none by default."""

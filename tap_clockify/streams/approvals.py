@@ -17,6 +17,8 @@ if t.TYPE_CHECKING:
 
     from singer_sdk.helpers.types import Context
 
+    from tap_clockify.client import Record
+
 #: The states the list can filter on; one request per state (REJECTED and
 #: WITHDRAWN_SUBMISSION cannot be listed).
 APPROVAL_STATES = ("PENDING", "APPROVED", "WITHDRAWN_APPROVAL")
@@ -109,11 +111,7 @@ class ApprovalRequestsStream(MultiPassStream):
                 return
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         """Top-level `id` and `updated_at`; embedded entries only when asked for."""
         row = super().post_process(row, context) or row
         request = row["approvalRequest"]

@@ -16,6 +16,8 @@ if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
+    from tap_clockify.client import Record
+
 #: Every action the audit log records; the search requires at least one (a closed enum).
 AUDIT_ACTIONS = (
     "CREATE_TIME_PERSONAL_TIMER", "CREATE_TIME_PERSONAL_MANUAL", "CREATE_TIME_IMPORT",
@@ -102,11 +104,7 @@ class AuditLogStream(ClockifyPostStream):
         }
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         """Add `entry_hash`, computed from the entry exactly as Clockify sent it."""
         digest = entry_hash(row)
         row = super().post_process(row, context) or row

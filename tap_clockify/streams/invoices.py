@@ -8,8 +8,9 @@ from functools import cached_property
 from typing_extensions import override
 
 from tap_clockify.client import ClockifyStream
-from tap_clockify.streams._child import ParentStream, PerParentStream
+from tap_clockify.streams._child import PerParentStream
 from tap_clockify.streams._schema import SettingsAwareSchema
+from tap_clockify.streams.workspace import ParentStream
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context

@@ -51,6 +51,8 @@ if t.TYPE_CHECKING:
     import requests
     from singer_sdk.helpers.types import Context
 
+    from tap_clockify.client import Record
+
 #: Partition-state key: the instant up to which every window has been read completely.
 READ_UNTIL_KEY = "read_until"
 #: Clockify's cap on `pageSize` in a detailed report; also used for the other report pages.
@@ -374,11 +376,7 @@ class DetailedReportStream(OpenTimerMemory, ReportStream):
         return None
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         """Durations as whole seconds; `started_at` is the start in UTC (the bookmark)."""
         row = super().post_process(row, context) or row
         interval = row.get("timeInterval") or {}
@@ -544,11 +542,7 @@ class AttendanceReportStream(ReportStream):
         return {"sortOrder": "ASCENDING", "attendanceFilter": self.paged_filter(page, "DATE")}
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         """Durations as whole seconds."""
         row = super().post_process(row, context) or row
         for field in ATTENDANCE_DURATIONS:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from typing_extensions import override
 
-from tap_clockify.client import ClockifyStream
+from tap_clockify.client import ClockifyStream, Record
 from tap_clockify.settings import DEFAULT_LOOKBACK_DAYS
 from tap_clockify.streams.workspace import UsersStream
 from tap_clockify.timestamps import format_timestamp, parse_timestamp
@@ -142,11 +142,7 @@ class TimeEntriesStream(OpenTimerMemory):
         return interval["start"] if interval.get("end") is None else None
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         """Copy `timeInterval.start` to the top-level replication key."""
         row = super().post_process(row, context) or row
         row["started_at"] = row["timeInterval"]["start"]

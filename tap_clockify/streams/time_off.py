@@ -6,9 +6,9 @@ import typing as t
 
 from typing_extensions import override
 
-from tap_clockify.streams._child import ParentStream, PerParentStream
+from tap_clockify.streams._child import PerParentStream
 from tap_clockify.streams._post import ClockifyPostStream
-from tap_clockify.streams.workspace import WorkspaceChildStream
+from tap_clockify.streams.workspace import ParentStream, WorkspaceChildStream
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context

@@ -7,7 +7,7 @@ import typing as t
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
-from tap_clockify.client import ClockifyStream
+from tap_clockify.client import ClockifyStream, Record
 
 if t.TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -76,11 +76,7 @@ class WorkspacesStream(ClockifyStream):
         self.tap.table_versions.activate()
 
     @override
-    def post_process(
-        self,
-        row: dict[str, t.Any],
-        context: Context | None = None,
-    ) -> dict[str, t.Any] | None:
+    def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         """A workspace's `workspace_id` is its own id."""
         row["workspace_id"] = row["id"]
         return row
@@ -97,13 +93,27 @@ class WorkspaceChildStream(ClockifyStream):
     parent_stream_type = WorkspacesStream
 
 
-class UsersStream(WorkspaceChildStream):
+class ParentStream(WorkspaceChildStream):
+    """A per-workspace list whose child streams are read once per record."""
+
+    #: The child context's key for the record's id, e.g. `user_id`.
+    child_context_key: t.ClassVar[str]
+
+    @override
+    def get_child_context(self, record: dict, context: Context | None) -> dict:
+        """The workspace and the record's id."""
+        assert context is not None
+        return {"workspace_id": context["workspace_id"], self.child_context_key: record["id"]}
+
+
+class UsersStream(ParentStream):
     """Members of a workspace, whatever their membership or account status."""
 
     name = "users"
     path = "/workspaces/{workspace_id}/users"
     # One person can belong to several workspaces: the row is the membership.
     primary_keys = ("workspace_id", "id")
+    child_context_key = "user_id"  # time entries are read per (workspace, user)
 
     @override
     def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
@@ -113,12 +123,6 @@ class UsersStream(WorkspaceChildStream):
             "account-statuses": ",".join(ALL_ACCOUNT_STATUSES),
             "memberships": "ALL",
         }
-
-    @override
-    def get_child_context(self, record: dict, context: Context | None) -> dict:
-        """Time entries are read per (workspace, user)."""
-        assert context is not None
-        return {"workspace_id": context["workspace_id"], "user_id": record["id"]}
 
 
 class UserGroupsStream(WorkspaceChildStream):
@@ -137,22 +141,17 @@ class ClientsStream(WorkspaceChildStream):
     primary_keys = ("id",)
 
 
-class ProjectsStream(WorkspaceChildStream):
+class ProjectsStream(ParentStream):
     """Projects, archived ones included (no `archived` filter sent)."""
 
     name = "projects"
     path = "/workspaces/{workspace_id}/projects"
     primary_keys = ("id",)
+    child_context_key = "project_id"  # tasks are read per project
     # Read as soon as the workspace is listed, so that its tasks (one request per project)
     # are read while the members' time entries are emitted.
     prefetch_partitions = True
     prefetch_ahead = 1
-
-    @override
-    def get_child_context(self, record: dict, context: Context | None) -> dict:
-        """Tasks are read per project."""
-        assert context is not None
-        return {"workspace_id": context["workspace_id"], "project_id": record["id"]}
 
 
 class TasksStream(ClockifyStream):
