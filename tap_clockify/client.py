@@ -536,6 +536,10 @@ class ClockifyStream(RESTStream[int]):
                 self.__dict__["_prefetcher"] = prefetcher
         return t.cast("PartitionPrefetcher", prefetcher)
 
+    def will_request(self, context: Context) -> bool:  # noqa: ARG002
+        """Whether reading `context` sends requests (the prefetcher reads ahead only those)."""
+        return True
+
     def reader_copy(self, context: Context) -> ClockifyStream:  # noqa: ARG002
         """A copy of the stream that a prefetching thread reads `context` with.
 

@@ -114,12 +114,15 @@ class PartitionPrefetcher:
         self._lock = threading.RLock()
 
     def announce(self, contexts: t.Iterable[Context]) -> None:
-        """The parent will hand the SDK these contexts next, in this order."""
+        """The parent will hand the SDK these contexts next, in this order.
+
+        Contexts the stream will not read over HTTP (served by the change feed) are left out.
+        """
         with self._lock:
             known = set(self._readers) | {context_key(c) for c in self._announced}
             for context in contexts:
                 key = context_key(context)
-                if key not in known:  # announced twice: once is enough
+                if key not in known and self.stream.will_request(context):  # once is enough
                     known.add(key)
                     self._announced.append(context)
             self._start_readers()

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from singer_sdk import typing as th
 
+from tap_clockify.changes import DEFAULT_FEED_REACH_DAYS
+
 DEFAULT_API_URL = "https://api.clockify.me/api/v1"
 DEFAULT_REPORTS_URL = "https://reports.api.clockify.me/v1"
 # The audit log has one global host; no regional form is documented.
@@ -159,10 +161,34 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=DEFAULT_LOOKBACK_DAYS,
         title="Lookback days",
         description=(
-            "Time entries carry no modified timestamp, so each incremental run re-reads "
-            "entries that started up to this many days before the bookmark, catching "
-            "recent edits and stopped timers. Costs no extra API calls, only re-emitted "
-            "records (harmless upserts by primary key)."
+            "Time entries carry no modified timestamp: with change tracking off, or when "
+            "the change feed fails, an incremental run re-reads entries that started up to "
+            "this many days before the bookmark, catching recent edits and stopped timers. "
+            "Costs no extra API calls, only re-emitted records (harmless upserts by key)."
+        ),
+    ),
+    th.Property(
+        "change_tracking",
+        th.BooleanType,
+        default=True,
+        title="Change tracking",
+        description=(
+            "Read Clockify's entity-change feed on every run after the first: edits and "
+            "deletions of time entries (however old), clients, projects, tags, tasks, user "
+            "groups and users reach the loaded tables, and members' time entries are not "
+            "re-read. Deleted rows get `_sdc_deleted_at` (docs/change-tracking.md). When the "
+            "feed fails, the run warns and falls back to the lookback window."
+        ),
+    ),
+    th.Property(
+        "change_feed_reach_days",
+        th.IntegerType(minimum=1, maximum=3650),
+        default=DEFAULT_FEED_REACH_DAYS,
+        title="Change feed reach (days)",
+        description=(
+            "How far back Clockify's change feed is trusted to reach (undocumented; it "
+            "defaults to a 30-day window). A workspace whose last run is older is read in "
+            "full instead, and only the deletions inside this reach are retired."
         ),
     ),
     th.Property(

@@ -27,6 +27,7 @@ from tap_clockify.progress import SyncProgress
 from tap_clockify.ratelimit import ClockifyRateLimit
 from tap_clockify.settings import CONFIG_SCHEMA, DEFAULT_MAX_REQUESTS_PER_SECOND
 from tap_clockify.streams import STREAM_TYPES
+from tap_clockify.streams.changes import ChangeTracker
 from tap_clockify.table_versions import TableVersions, VersionStampingWriter
 from tap_clockify.validation import config_problems
 
@@ -171,6 +172,11 @@ class TapClockify(Tap):
     def progress(self) -> SyncProgress:
         """Counts of records, partitions and API calls, logged as the sync goes."""
         return SyncProgress(self.logger)
+
+    @cached_property
+    def change_tracker(self) -> ChangeTracker:
+        """The run's reads of the entity-change feeds, and their bookmarks."""
+        return ChangeTracker(self)
 
     def warn_once(self, message: str) -> None:
         """Log `message` as a warning the first time it is seen in this run."""

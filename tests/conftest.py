@@ -65,9 +65,14 @@ def emulator_config(emulator: Emulator, **overrides: t.Any) -> dict[str, t.Any]:
 
 #: SDK standard tests whose premise does not hold for a stream: "any"-valued Clockify
 #: fields are typed string|number|boolean|array|null, so the SDK's "is numeric" check
-#: (which fires when `number` is one of the types) fails on their text values by design.
+#: (which fires when `number` is one of the types) fails on their text values by design;
+#: `deleted_records` only has rows on a run after the first (the SDK's tests run once;
+#: tests/test_change_tracking.py checks its rows).
 NOT_APPLICABLE_SDK_TESTS = (
     "test_tap_stream_attribute_is_numeric[custom_fields.workspaceDefaultValue]",
+    "test_tap_stream_returns_record[deleted_records]",
+    "test_tap_stream_attribute_is_datetime[deleted_records.deleted_at]",
+    "test_tap_stream_attribute_is_object[deleted_records.document]",
 )
 
 

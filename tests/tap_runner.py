@@ -178,16 +178,23 @@ def run_cli_until_killed(
     *,
     grace: float = 0.0,
     interruption: int = signal.SIGKILL,
+    state: dict[str, t.Any] | None = None,
 ) -> SyncResult:
-    """Run the CLI until the emulator fault `stall` has fired (plus `grace` seconds), then
-    send it `interruption`; return its messages (every line must be whole), log and exit."""
+    """Run the CLI (from `state`, if given) until the emulator fault `stall` has fired (plus
+    `grace` seconds), then send it `interruption`; return its messages (every line must be
+    whole), log and exit."""
     config_path = tmp_path / "config.json"
     config_path.write_text(json.dumps(config))
+    state_args = []
+    if state is not None:
+        state_path = tmp_path / "interrupted-state.json"
+        state_path.write_text(json.dumps(state))
+        state_args = ["--state", str(state_path)]
     output_path = tmp_path / "interrupted.jsonl"  # files: a full pipe would stall the tap
     log_path = tmp_path / "interrupted.log"
     with output_path.open("w") as output, log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tap_clockify", "--config", str(config_path)],
+            [sys.executable, "-m", "tap_clockify", "--config", str(config_path), *state_args],
             stdout=output,
             stderr=log,
         )

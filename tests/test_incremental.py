@@ -1,4 +1,5 @@
-"""Incremental time entries: bookmarks, the lookback window, edits, timers, start_date."""
+"""Incremental time entries without change tracking: bookmarks, the lookback window, edits,
+timers, start_date (the lookback is also what a run falls back to when the feed fails)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def bookmarks(state: dict[str, t.Any]) -> dict[tuple[str, str], dict[str, t.Any]
 
 
 def test_second_run_asks_only_for_the_lookback_window(emulator: Emulator) -> None:
-    config = emulator_config(emulator, lookback_days=3)
+    config = emulator_config(emulator, lookback_days=3, change_tracking=False)
     first = sync(config, streams=["time_entries"])
     emulator.reset_log()
 
@@ -56,7 +57,7 @@ def test_second_run_asks_only_for_the_lookback_window(emulator: Emulator) -> Non
 
 
 def test_an_edit_inside_the_window_is_re_emitted(emulator: Emulator) -> None:
-    config = emulator_config(emulator, lookback_days=7)
+    config = emulator_config(emulator, lookback_days=7, change_tracking=False)
     first = sync(config, streams=["time_entries"])
     cutoff = emulator.data.now - timedelta(days=2)
     entry = next(
@@ -109,7 +110,9 @@ def test_a_long_running_timer_is_picked_up_once_stopped(emulator: Emulator) -> N
     )
     with emulator.lock:
         entries.append(timer)
-    config = emulator_config(emulator, workspace_ids=[ws.id], lookback_days=1)
+    config = emulator_config(
+        emulator, workspace_ids=[ws.id], lookback_days=1, change_tracking=False
+    )
     first = sync(config, streams=["time_entries"])
     assert [
         r["timeInterval"]["end"] for r in first.records("time_entries") if r["id"] == timer["id"]

@@ -2,6 +2,7 @@
 
 from tap_clockify.streams.approvals import ApprovalRequestsStream
 from tap_clockify.streams.audit_log import AuditLogStream
+from tap_clockify.streams.deleted_records import DeletedRecordsStream
 from tap_clockify.streams.expenses import ExpenseCategoriesStream, ExpensesStream
 from tap_clockify.streams.invoices import InvoicePaymentsStream, InvoicesStream
 from tap_clockify.streams.member_profiles import MemberProfilesStream
@@ -40,6 +41,7 @@ STREAM_TYPES = [
     TagsStream,
     CustomFieldsStream,
     TimeEntriesStream,
+    DeletedRecordsStream,
     HolidaysStream,
     TimeOffPoliciesStream,
     TimeOffRequestsStream,

@@ -9,6 +9,7 @@ from typing_extensions import override
 
 from tap_clockify.client import ClockifyStream, Record
 from tap_clockify.settings import DEFAULT_LOOKBACK_DAYS
+from tap_clockify.streams.changes import ChangeTrackedStream
 from tap_clockify.streams.workspace import UsersStream
 from tap_clockify.timestamps import format_timestamp, parse_timestamp
 
@@ -17,6 +18,8 @@ if t.TYPE_CHECKING:
     from datetime import datetime
 
     from singer_sdk.helpers.types import Context
+
+    from tap_clockify.changes import Plan, WorkspaceChanges
 
 #: Clockify reads the `start` filter as a wall clock in the account's time zone, so a
 #: filter can land up to 14 hours late in UTC. Asking a day earlier and filtering here
@@ -67,13 +70,16 @@ class OpenTimerMemory(ClockifyStream):
             state.pop(OPEN_TIMER_KEY, None)
 
 
-class TimeEntriesStream(OpenTimerMemory):
+class TimeEntriesStream(ChangeTrackedStream, OpenTimerMemory):
     """Every time entry of every member, running timers included.
 
-    Entries have no modified timestamp. The bookmark is the latest `timeInterval.start`
-    seen per (workspace, user); each run asks for entries from the bookmark minus
-    `lookback_days` (or from the earliest timer still running last time, if earlier), so
-    edits and stopped timers inside that window are re-emitted as upserts.
+    Entries have no modified timestamp. With change tracking on (the default), a run after
+    the first reads no member's entries: the change feed lists what was created, edited
+    and deleted per workspace (streams/changes.py). Otherwise, or when the feed fails,
+    the bookmark is the latest `timeInterval.start` seen per (workspace, user); each run
+    asks for entries from the bookmark minus `lookback_days` (or from the earliest timer
+    still running last time, if earlier), so edits and stopped timers inside that window
+    are re-emitted as upserts.
     """
 
     name = "time_entries"
@@ -91,16 +97,25 @@ class TimeEntriesStream(OpenTimerMemory):
     def request_window_start(
         self,
         context: Context | None,
+        plan: Plan,
         *,
         peek: bool = False,
     ) -> datetime | None:
-        """The earliest start to ask for in this partition; None reads all history."""
+        """The earliest start to ask for in this partition; None reads all history.
+
+        A full read (plan `full`) ignores the bookmark. The lookback after a failed feed
+        counts from the feed's bookmark when it is later than the partition's own.
+        """
         state = self.resume_state(context, peek=peek)
         start_date = self.config.get("start_date")
         floor = parse_timestamp(start_date) if start_date else None
         bookmark = state.get("replication_key_value")
-        if bookmark is None:
+        if plan.mode == "full" or bookmark is None:
             return floor
+        if plan.mode == "feed" and context is not None:
+            feed_mark = self.tap.change_tracker.bookmark(self.name, context["workspace_id"])
+            if feed_mark and parse_timestamp(feed_mark) > parse_timestamp(bookmark):
+                bookmark = feed_mark
         start = resume_point(state, bookmark, self.config)
         return max(start, floor) if floor else start
 
@@ -109,7 +124,7 @@ class TimeEntriesStream(OpenTimerMemory):
         """A copy reading `context` ahead, with that partition's window."""
         clone = super().reader_copy(context)
         t.cast("TimeEntriesStream", clone)._window_start = self.request_window_start(
-            context, peek=True
+            context, self.feed_plan(context), peek=True
         )
         return clone
 
@@ -120,20 +135,35 @@ class TimeEntriesStream(OpenTimerMemory):
         return {"start": format_timestamp(start - TIME_ZONE_MARGIN)} if start else {}
 
     @override
-    def get_records(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
-        """Yield the partition's entries in the window; then remember running timers."""
-        self._window_start = self.request_window_start(context)
+    def read_in_full(
+        self,
+        context: Context,
+        plan: Plan,
+        changes: WorkspaceChanges | None,
+    ) -> t.Iterable[dict[str, t.Any]]:
+        """The partition's entries in the window; then remember running timers."""
+        self._window_start = self.request_window_start(context, plan)
         yield from self.remember_open_timers(context, self.entries_in_window(context))
 
     def entries_in_window(self, context: Context | None) -> t.Iterator[dict[str, t.Any]]:
         """The entries read, less those only inside the time-zone margin."""
         window_start = self._window_start
         if window_start is None:  # all history: nothing to filter
-            yield from super().get_records(context)
+            yield from ClockifyStream.get_records(self, context)
             return
-        for record in super().get_records(context):
+        for record in ClockifyStream.get_records(self, context):
             if parse_timestamp(record["timeInterval"]["start"]) >= window_start:
                 yield record
+
+    @override
+    def from_feed(self, record: Record, context: Context) -> Record | None:
+        """Name the entry's own user (not the partition's); skip entries before start_date."""
+        record["user_id"] = record.get("userId")
+        start = (record.get("timeInterval") or {}).get("start")
+        start_date = self.config.get("start_date")
+        if start and start_date and parse_timestamp(start) < parse_timestamp(start_date):
+            return None
+        return record
 
     @override
     def running_timer_start(self, record: dict[str, t.Any]) -> str | None:
@@ -145,5 +175,5 @@ class TimeEntriesStream(OpenTimerMemory):
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
         """Copy `timeInterval.start` to the top-level replication key."""
         row = super().post_process(row, context) or row
-        row["started_at"] = row["timeInterval"]["start"]
+        row["started_at"] = (row.get("timeInterval") or {}).get("start")
         return row

@@ -8,8 +8,10 @@ from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from tap_clockify.client import ClockifyStream, Record
+from tap_clockify.streams.changes import ChangeTrackedStream
 
 if t.TYPE_CHECKING:
+    import requests
     from singer_sdk.helpers.types import Context
 
 #: Every account status, so that limited (kiosk) and deleted accounts keep their rows:
@@ -69,11 +71,19 @@ class WorkspacesStream(ClockifyStream):
         # Listed at once: the selected workspaces are announced here, after the filter.
         self.announce_page(context, workspaces)
         try:
-            yield from workspaces
+            for workspace in workspaces:
+                yield workspace  # the workspace's child streams are read before this returns
+                self.tap.change_tracker.commit(workspace["id"])
         finally:
             for prefetcher in self.child_prefetchers():
                 prefetcher.close(context)
         self.tap.table_versions.activate()
+
+    @override
+    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+        """The workspaces; Clockify's clock (the `Date` header) dates the run's windows."""
+        self.tap.change_tracker.observe_server_time(response)
+        return super().parse_response(response)
 
     @override
     def post_process(self, row: Record, context: Context | None = None) -> Record | None:
@@ -106,8 +116,14 @@ class ParentStream(WorkspaceChildStream):
         return {"workspace_id": context["workspace_id"], self.child_context_key: record["id"]}
 
 
-class UsersStream(ParentStream):
-    """Members of a workspace, whatever their membership or account status."""
+class UsersStream(ChangeTrackedStream, ParentStream):
+    """Members of a workspace, whatever their membership or account status.
+
+    Always read in full (time entries are read per member); the change feed adds only
+    its deletions.
+    """
+
+    feed_replaces_full_read = False
 
     name = "users"
     path = "/workspaces/{workspace_id}/users"
@@ -125,7 +141,7 @@ class UsersStream(ParentStream):
         }
 
 
-class UserGroupsStream(WorkspaceChildStream):
+class UserGroupsStream(ChangeTrackedStream, WorkspaceChildStream):
     """User groups (teams)."""
 
     name = "user_groups"
@@ -133,7 +149,7 @@ class UserGroupsStream(WorkspaceChildStream):
     primary_keys = ("id",)
 
 
-class ClientsStream(WorkspaceChildStream):
+class ClientsStream(ChangeTrackedStream, WorkspaceChildStream):
     """Clients; leaving out `archived` returns archived and active ones alike."""
 
     name = "clients"
@@ -141,8 +157,14 @@ class ClientsStream(WorkspaceChildStream):
     primary_keys = ("id",)
 
 
-class ProjectsStream(ParentStream):
-    """Projects, archived ones included (no `archived` filter sent)."""
+class ProjectsStream(ChangeTrackedStream, ParentStream):
+    """Projects, archived ones included (no `archived` filter sent).
+
+    Always read in full (tasks are read per project); the change feed adds only its
+    deletions.
+    """
+
+    feed_replaces_full_read = False
 
     name = "projects"
     path = "/workspaces/{workspace_id}/projects"
@@ -154,7 +176,7 @@ class ProjectsStream(ParentStream):
     prefetch_ahead = 1
 
 
-class TasksStream(ClockifyStream):
+class TasksStream(ChangeTrackedStream):
     """Tasks of every project, active and done."""
 
     name = "tasks"
@@ -166,7 +188,7 @@ class TasksStream(ClockifyStream):
     prefetch_ahead = 1000  # a page of tasks each: small
 
 
-class TagsStream(WorkspaceChildStream):
+class TagsStream(ChangeTrackedStream, WorkspaceChildStream):
     """Tags, archived ones included."""
 
     name = "tags"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .changes import ChangeLog
 from .dataset_more import MoreData, fill_more
 from .seed import (
     CLIENTS,
@@ -156,6 +157,8 @@ class Dataset:
     key_owner_id: str
     key_owner_roles: dict[str, list[str]]
     ids: IdFactory = field(repr=False)
+    #: Every change made through the mutation methods, for the entity-change feeds.
+    changes: ChangeLog = field(default_factory=ChangeLog, repr=False)
 
     @property
     def visible_workspace_ids(self) -> list[str]:
@@ -210,34 +213,44 @@ class Dataset:
     # returns the record as it was served last (a deleted one is gone from every list).
     # Records elsewhere that refer to a deleted one (an entry's tagIds, a project's
     # clientId) are left as they are. Call them while holding the emulator's `lock`.
+    # Each one lands in `changes`, stamped by the emulator's clock, for the change feeds.
 
     def delete_client(self, workspace_id: str, client_id: str) -> Record:
         """Delete a client."""
-        return _remove(self.ws[workspace_id].clients, client_id)
+        return self._deleted(
+            "CLIENTS", workspace_id, _remove(self.ws[workspace_id].clients, client_id)
+        )
 
     def delete_tag(self, workspace_id: str, tag_id: str) -> Record:
         """Delete a tag."""
-        return _remove(self.ws[workspace_id].tags, tag_id)
+        return self._deleted("TAGS", workspace_id, _remove(self.ws[workspace_id].tags, tag_id))
 
     def delete_user_group(self, workspace_id: str, group_id: str) -> Record:
         """Delete a user group."""
-        return _remove(self.ws[workspace_id].user_groups, group_id)
+        groups = self.ws[workspace_id].user_groups
+        return self._deleted("USER_GROUPS", workspace_id, _remove(groups, group_id))
+
+    def delete_user(self, workspace_id: str, user_id: str) -> Record:
+        """Remove a member from a workspace (their entries stay, as the other deletions)."""
+        return self._deleted("USER", workspace_id, _remove(self.ws[workspace_id].users, user_id))
 
     def delete_project(self, workspace_id: str, project_id: str) -> Record:
         """Delete a project and, with it, its tasks."""
         data = self.ws[workspace_id]
-        data.tasks.pop(project_id, None)
-        return _remove(data.projects, project_id)
+        for task in data.tasks.pop(project_id, []):
+            self._deleted("TASKS", workspace_id, task)
+        return self._deleted("PROJECTS", workspace_id, _remove(data.projects, project_id))
 
     def delete_task(self, workspace_id: str, project_id: str, task_id: str) -> Record:
         """Delete one task of a project."""
-        return _remove(self.ws[workspace_id].tasks[project_id], task_id)
+        tasks = self.ws[workspace_id].tasks[project_id]
+        return self._deleted("TASKS", workspace_id, _remove(tasks, task_id))
 
     def delete_time_entry(self, workspace_id: str, entry_id: str) -> Record:
         """Delete a time entry, whoever it belongs to."""
         for entries in self.ws[workspace_id].time_entries.values():
             if any(e["id"] == entry_id for e in entries):
-                return _remove(entries, entry_id)
+                return self._deleted("TIME_ENTRY", workspace_id, _remove(entries, entry_id))
         raise KeyError(entry_id)
 
     def rename_project(self, workspace_id: str, project_id: str, name: str) -> Record:
@@ -246,15 +259,62 @@ class Dataset:
         if project is None:
             raise KeyError(project_id)
         project["name"] = name
+        self.changes.record("updated", "PROJECTS", workspace_id, project)
         return project
 
     def edit_time_entry(self, workspace_id: str, entry_id: str, **changes: Any) -> Record:
         """Change top-level fields of a time entry (e.g. `description`)."""
-        for entry in self.ws[workspace_id].entries():
-            if entry["id"] == entry_id:
-                entry.update(changes)
-                return entry
+        for entries in self.ws[workspace_id].time_entries.values():
+            for entry in entries:
+                if entry["id"] == entry_id:
+                    entry.update(changes)
+                    entries[:] = time_entry_order(entries)
+                    self.changes.record("updated", "TIME_ENTRY", workspace_id, entry)
+                    return entry
         raise KeyError(entry_id)
+
+    def add_time_entry(
+        self,
+        workspace_id: str,
+        user_id: str,
+        start: datetime,
+        end: datetime | None,
+        **fields: Any,
+    ) -> Record:
+        """Create a finished (or, with `end` None, running) entry; no project or tags."""
+        data = self.ws[workspace_id]
+        seconds = None if end is None else int((end - start).total_seconds())
+        entry: Record = {
+            "id": self.new_id(),
+            "description": "",
+            "userId": user_id,
+            "workspaceId": workspace_id,
+            "projectId": None,
+            "taskId": None,
+            "tagIds": None,
+            "billable": False,
+            "isLocked": False,
+            "type": "REGULAR",
+            "kioskId": None,
+            "timeInterval": {
+                "start": format_instant(start),
+                "end": format_instant(end) if end else None,
+                "duration": iso_duration(seconds) if seconds is not None else None,
+            },
+            "hourlyRate": {"amount": 0, "currency": data.workspace["hourlyRate"]["currency"]},
+            "costRate": None,
+            "customFieldValues": [],
+            "approvalRequestId": None,
+            **fields,
+        }
+        entries = data.time_entries.setdefault(user_id, [])
+        entries[:] = time_entry_order([*entries, entry])
+        self.changes.record("created", "TIME_ENTRY", workspace_id, entry)
+        return entry
+
+    def _deleted(self, entity_type: str, workspace_id: str, record: Record) -> Record:
+        self.changes.record("deleted", entity_type, workspace_id, record)
+        return record
 
 
 def _remove(records: list[Record], record_id: str) -> Record:

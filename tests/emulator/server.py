@@ -22,6 +22,7 @@ from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import errors, rules
+from .changes import Clock, FeedOptions
 from .dataset import Dataset, build_dataset
 from .faults import FaultRule, FaultSet
 from .routes import load_all
@@ -133,6 +134,18 @@ class Emulator:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    # -- the clock and the change feeds ----------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        """The emulator's clock (change stamps, deletion delay, ``Date`` header)."""
+        return self.data.changes.clock
+
+    @property
+    def feed(self) -> FeedOptions:
+        """How the entity-change feeds answer (forms, delay, paging); see changes.py."""
+        return self.data.changes.options
 
     # -- addresses ---------------------------------------------------------------------
 
@@ -323,6 +336,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.emulator._connections.discard(self.connection)
         with contextlib.suppress(OSError):
             super().finish()
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header, read from the emulator's (shiftable) clock."""
+        if timestamp is None:
+            timestamp = self.emulator.clock.now().timestamp()
+        return super().date_time_string(timestamp)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the default stderr access log."""
