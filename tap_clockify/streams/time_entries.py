@@ -129,6 +129,11 @@ class TimeEntriesStream(ChangeTrackedStream, OpenTimerMemory):
         return clone
 
     @override
+    def reads_whole_partition(self, plan: Plan) -> bool:
+        """Only a full read (no bookmark, or one older than the feed reaches) is whole."""
+        return plan.mode == "full"
+
+    @override
     def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
         """The `start` filter, widened by the time-zone margin."""
         start = self._window_start
