@@ -12,7 +12,9 @@ resumed run reads again.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import sys
+import typing as t
 
 from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.singerlib import Message, RecordMessage
@@ -29,11 +31,15 @@ class SingerOutput(MsgSpecWriter):
         """Start with an empty block; whatever is left is written when Python exits."""
         super().__init__()
         self._block = bytearray()
+        #: Where the block goes: stdout as it was when the block began.
+        self._stdout: t.Any = None
         atexit.register(self.flush)
 
     @override
     def write_message(self, message: Message) -> None:
         """Add a RECORD to the block; write the block and any other message at once."""
+        if not self._block:
+            self._stdout = sys.stdout
         self._block += self.format_message(message)
         if not isinstance(message, RecordMessage) or len(self._block) >= BLOCK_BYTES:
             self.flush()
@@ -43,10 +49,11 @@ class SingerOutput(MsgSpecWriter):
         if not self._block:
             return
         block, self._block = bytes(self._block), bytearray()
-        stdout = sys.stdout
+        stdout = self._stdout or sys.stdout
         buffer = getattr(stdout, "buffer", None)
-        if buffer is not None:
-            buffer.write(block)
-        else:  # a text stream without bytes underneath (tests capture stdout this way)
-            stdout.write(block.decode())
-        stdout.flush()
+        with contextlib.suppress(ValueError):  # that stream was closed meanwhile
+            if buffer is not None:
+                buffer.write(block)
+            else:  # a text stream without bytes underneath (tests capture stdout this way)
+                stdout.write(block.decode())
+            stdout.flush()
