@@ -99,8 +99,8 @@ class ChangeFeedStream(ClockifyStream):
         """A stream with an open schema: items are checked and reshaped by the tracker."""
         super().__init__(tap=tap, schema={"type": "object", "properties": {}})
 
-    @override
     @property
+    @override
     def page_size(self) -> int:
         """The feed's `limit`."""
         return FEED_PAGE_LIMIT
