@@ -28,24 +28,36 @@ class ClockifyPaginator(PageNumberPaginator):
         page_size: int,
         count_records: t.Callable[[requests.Response], int],
         *,
+        where: str = "",
         start_value: int = 1,
     ) -> None:
-        """Start at page `start_value`; `count_records` counts a response's records."""
+        """Start at page `start_value`; `count_records` counts a response's records.
+
+        `where` names the stream and endpoint in the repeated-page error.
+        """
         super().__init__(start_value)
         self.page_size = page_size
+        self.where = where
         self._count_records = count_records
         self._previous_digest: bytes | None = None
 
-    def check_new_page(self, response: requests.Response, where: str) -> None:
+    def check_new_page(self, response: requests.Response) -> None:
         """Raise RepeatedPageError if `response` repeats the previous page's body."""
         digest = hashlib.sha256(response.content).digest()
         if digest == self._previous_digest:
             msg = (
-                f"{where}: page {self.current_value} repeated page {self.current_value - 1} "
-                "(the server ignored the `page` parameter); stopping rather than looping"
+                f"{self.where}: page {self.current_value} repeated page "
+                f"{self.current_value - 1} (the server ignored the `page` parameter); "
+                "stopping rather than looping"
             )
             raise RepeatedPageError(msg)
         self._previous_digest = digest
+
+    @override
+    def advance(self, response: requests.Response) -> None:
+        """Move past `response`, which must not repeat the previous page."""
+        self.check_new_page(response)
+        super().advance(response)
 
     @override
     def has_more(self, response: requests.Response) -> bool:

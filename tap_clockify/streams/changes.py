@@ -62,16 +62,21 @@ class FeedPaginator(ClockifyPaginator):
     page longer than `limit` means the server ignored `limit` and sent everything.
     """
 
-    def __init__(self, limit: int, count_records: t.Callable[[requests.Response], int]) -> None:
+    def __init__(
+        self,
+        limit: int,
+        count_records: t.Callable[[requests.Response], int],
+        where: str,
+    ) -> None:
         """Start at page 0."""
-        super().__init__(limit, count_records, start_value=0)
+        super().__init__(limit, count_records, where=where, start_value=0)
 
     @override
-    def check_new_page(self, response: requests.Response, where: str) -> None:
+    def check_new_page(self, response: requests.Response) -> None:
         """A repeat of page 0 on page 1 is allowed once (pages numbered from 1)."""
         if self.current_value == 1:
             self._previous_digest = None
-        super().check_new_page(response, where)
+        super().check_new_page(response)
 
     @override
     def has_more(self, response: requests.Response) -> bool:
@@ -108,8 +113,7 @@ class ChangeFeedStream(ClockifyStream):
     @override
     def get_new_paginator(self) -> FeedPaginator:
         """Pages from 0 (see FeedPaginator)."""
-        self._paginator = FeedPaginator(FEED_PAGE_LIMIT, self._count_records)
-        return self._paginator
+        return FeedPaginator(FEED_PAGE_LIMIT, self._count_records, f"{self.name} ({self.path})")
 
     @override
     def get_url_params(self, context: Context | None, next_page_token: int | None) -> dict:
