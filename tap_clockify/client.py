@@ -23,6 +23,7 @@ from singer_sdk.helpers.types import Context
 from typing_extensions import override
 
 from tap_clockify.conform import SchemaPruner
+from tap_clockify.contexts import partition_of, read_params, with_read_params
 from tap_clockify.deadline import DeadlineAdapter
 from tap_clockify.errors import (
     ApiKeyRejectedError,
@@ -39,7 +40,6 @@ from tap_clockify.prefetch import (
     PREFETCH_DEPTH,
     PartitionPrefetcher,
     partition_state,
-    shallow_copy,
 )
 from tap_clockify.progress import EmittedRecordCounter
 from tap_clockify.retries import RetryPolicy, describe_failure, retry_after_seconds
@@ -222,14 +222,12 @@ class ClockifyStream(RESTStream[int]):
 
     @override
     def get_new_paginator(self) -> ClockifyPaginator | None:
-        """Page through paged endpoints with `paginator_class`; read the others once.
-
-        The paginator is kept for `validate_response`'s repeated-page check.
-        """
-        self._paginator = (
-            self.paginator_class(self.page_size, self._count_records) if self.paged else None
+        """Page through paged endpoints with `paginator_class`; read the others once."""
+        if not self.paged:
+            return None
+        return self.paginator_class(
+            self.page_size, self._count_records, where=f"{self.name} ({self.path})"
         )
-        return self._paginator
 
     def _count_records(self, response: requests.Response) -> int:
         return sum(
@@ -242,8 +240,12 @@ class ClockifyStream(RESTStream[int]):
         context: Context | None,
         next_page_token: int | None,
     ) -> dict[str, t.Any]:
-        """Query parameters: the page for paged endpoints, plus `extra_url_params`."""
-        return {**self.extra_url_params(context), **self.page_fields(next_page_token, "page-size")}
+        """Query parameters: `extra_url_params`, the read's own and the page (if paged)."""
+        return {
+            **self.extra_url_params(context),
+            **read_params(context),
+            **self.page_fields(next_page_token, "page-size"),
+        }
 
     def page_fields(self, next_page_token: int | None, size_field: str) -> dict[str, t.Any]:
         """`page` and the page size (named `size_field`) for a paged endpoint; else none."""
@@ -387,7 +389,7 @@ class ClockifyStream(RESTStream[int]):
 
     @override
     def validate_response(self, response: requests.Response) -> None:
-        """Turn Clockify's errors into clear ones; refuse a page that repeats the last one.
+        """Turn Clockify's errors into clear ones (the paginator refuses a repeated page).
 
         429 and 5xx stay retriable (the SDK's classification); 401 and 403 get messages
         that say what to fix; any other 4xx carries Clockify's own message.
@@ -427,9 +429,6 @@ class ClockifyStream(RESTStream[int]):
                 "(truncated or not an API response)"
             )
             raise RetriableAPIError(msg, response) from error
-        paginator = getattr(self, "_paginator", None)
-        if paginator is not None:
-            paginator.check_new_page(response, where=f"{self.name} ({self.path})")
 
     def redirect_message(self, response: requests.Response) -> str:
         """One line on a refused redirect, naming where it pointed (scheme and host only)."""
@@ -453,31 +452,65 @@ class ClockifyStream(RESTStream[int]):
 
     @override
     def request_records(self, context: Context | None) -> t.Iterable[dict]:
-        """Read the endpoint, each record once; a 403 for a missing permission skips it.
+        """Read the endpoint, each record once; a 403 for a missing permission skips it."""
+        try:
+            yield from self.checked_records(context)
+        except PermissionDeniedError as error:
+            self.skip_denied(error)
+
+    def checked_records(self, context: Context | None) -> t.Iterator[dict]:
+        """The records of one read, checked, each once; a 403 raises PermissionDeniedError.
 
         Each read is reported to the run's `TableVersions`: a read never finished, or
-        skipped after a 403, keeps the stream's rows in the loader.
+        skipped after a 403 (`skip_denied`), keeps the stream's rows in the loader.
         """
         parent = t.cast("str | None", getattr(self.parent_stream_type, "name", None))
-        self.tap.progress.partition_started(self.name, context, parent)
-        versions = self.tap.table_versions
-        versions.read_started(self.name)
+        self.tap.progress.partition_started(self.name, partition_of(context), parent)
+        self.tap.table_versions.read_started(self.name)
         seen: set[t.Hashable] = set()
-        try:
-            for record in self.read_partition(context):
-                self.check_record(record)
-                if (key := self.identity(record)) is not None:
-                    if key in seen:  # pages that overlap (a list that moved while paged)
-                        continue
-                    seen.add(key)
-                if dropped := self.pruner.prune(record):
-                    self.warn_undeclared(dropped)
-                yield record
-        except PermissionDeniedError as error:
-            if self.denial_leaves_out_records:
-                versions.read_incomplete(self.name, "a 403 skipped part of it")
-            self.tap.warn_once(f"{error}: {self.when_denied}")
+        for record in self.read_partition(context):
+            self.check_record(record)
+            if (key := self.identity(record)) is not None:
+                if key in seen:  # pages that overlap (a list that moved while paged)
+                    continue
+                seen.add(key)
+            if dropped := self.pruner.prune(record):
+                self.warn_undeclared(dropped)
+            yield record
+        self.tap.table_versions.read_finished(self.name)
+
+    def skip_denied(self, error: PermissionDeniedError) -> None:
+        """End a read that a 403 refused: warn once; keep the stream's rows if it lost some."""
+        versions = self.tap.table_versions
+        if self.denial_leaves_out_records:
+            versions.read_incomplete(self.name, "a 403 skipped part of it")
+        self.tap.warn_once(f"{error}: {self.when_denied}")
         versions.read_finished(self.name)
+
+    def read_records(
+        self,
+        context: Context,
+        params: t.Mapping[str, t.Any] | None = None,
+    ) -> t.Iterator[Record]:
+        """The partition's records as `get_records` gives them, its requests sending `params`.
+
+        `params` (a window, a pass's filter) are this read's own: they travel in the
+        request context, so reading another partition meanwhile cannot change them. A 403
+        for a missing permission skips the read, as in `request_records`.
+        """
+        try:
+            yield from self.post_processed(
+                context, self.checked_records(with_read_params(context, params))
+            )
+        except PermissionDeniedError as error:
+            self.skip_denied(error)
+
+    def post_processed(self, context: Context, records: t.Iterable[Record]) -> t.Iterator[Record]:
+        """`records` through `post_process` for the partition `context`, as the SDK does."""
+        for record in records:
+            row = self.post_process(record, context)
+            if row is not None:
+                yield row
 
     @property
     def retires_missing_rows(self) -> bool:
@@ -513,13 +546,15 @@ class ClockifyStream(RESTStream[int]):
 
     def read_partition(self, context: Context | None) -> t.Iterator[dict]:
         """The partition's records, read ahead by the prefetcher or read now, for children."""
-        prefetched = self.prefetcher.records(context) if self.prefetcher and context else None
+        partition = partition_of(context)
+        prefetcher = self.prefetcher if partition else None
+        prefetched = prefetcher.records(partition) if prefetcher and partition else None
         if prefetched is None:
             records = super().request_records(context)
             if not self.announces_while_reading:
                 return iter(records)
-            return self.announce_children(context, records)
-        return self.announce_children(context, prefetched, announced=True)
+            return self.announce_children(partition, records)
+        return self.announce_children(partition, prefetched, announced=True)
 
     @property
     def prefetcher(self) -> PartitionPrefetcher | None:
@@ -540,13 +575,13 @@ class ClockifyStream(RESTStream[int]):
         """Whether reading `context` sends requests (the prefetcher reads ahead only those)."""
         return True
 
-    def reader_copy(self, context: Context) -> ClockifyStream:  # noqa: ARG002
-        """A copy of the stream that a prefetching thread reads `context` with.
+    def read_ahead_params(self, context: Context) -> dict[str, t.Any]:  # noqa: ARG002
+        """The request parameters of `context`'s read, for a thread reading it ahead.
 
-        Called on the main thread; streams whose requests depend on state set per
-        partition (a bookmark) set it on the copy here.
+        Where they depend on the partition's state (a bookmark), they are worked out from
+        the state as it stands, without changing it; none by default.
         """
-        return shallow_copy(self)
+        return {}
 
     def announce_children(
         self,

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from singer_sdk import RESTStream
 
+from tap_clockify.contexts import with_read_params
+
 if t.TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
@@ -170,10 +172,10 @@ class PartitionPrefetcher:
 
     def _start(self, context: Context) -> PartitionReader:
         reader = PartitionReader(context)
-        clone = self.stream.reader_copy(context)
+        request_context = with_read_params(context, self.stream.read_ahead_params(context))
         thread = threading.Thread(
             target=_read_partition,
-            args=(clone, reader, self),
+            args=(shallow_copy(self.stream), reader, request_context, self),
             name=f"prefetch:{self.stream.name}",
             daemon=True,
         )
@@ -201,9 +203,14 @@ class PartitionPrefetcher:
 def _read_partition(
     clone: ClockifyStream,
     reader: PartitionReader,
+    request_context: Context,
     prefetcher: PartitionPrefetcher,
 ) -> None:
-    """Thread body: read `reader.context` page by page into the reader's queue."""
+    """Thread body: read `reader.context` page by page into the reader's queue.
+
+    `clone` is the reader's own copy of the stream; `request_context` is the partition's
+    context with the read's request parameters.
+    """
     parse = clone.parse_response
 
     def hand_over(response: requests.Response) -> Iterator[dict]:
@@ -215,7 +222,7 @@ def _read_partition(
 
     clone.parse_response = hand_over  # type: ignore[method-assign]
     try:
-        for _ in RESTStream.request_records(clone, reader.context):
+        for _ in RESTStream.request_records(clone, request_context):
             pass
         reader.put(_Done())
     except Cancelled:

@@ -32,8 +32,8 @@ How streams take part (see `ClockifyStream`):
   `start_date`) says no. An incremental stream may say yes for a run in which it re-reads
   everything; it must then call `read_incomplete` for each partition it reads only in
   part (from a bookmark), so that it is activated only when every partition was re-read.
-- `ClockifyStream.request_records` calls `read_started` and `read_finished` around every
-  read, and `read_incomplete` after a 403.
+- `ClockifyStream.checked_records` calls `read_started` and `read_finished` around every
+  read, and `skip_denied` calls `read_incomplete` (and `read_finished`) after a 403.
 - The root stream (`workspaces`) calls `limit_scope` when `workspace_ids` leaves out a
   visible workspace, and `activate` once everything under it has been read.
 """

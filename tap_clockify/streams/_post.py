@@ -6,6 +6,7 @@ import typing as t
 
 from typing_extensions import override
 
+from tap_clockify.contexts import read_params
 from tap_clockify.streams.workspace import WorkspaceChildStream
 
 if t.TYPE_CHECKING:
@@ -35,7 +36,7 @@ class ClockifyPostStream(WorkspaceChildStream):
         context: Context | None,
         next_page_token: int | None,
     ) -> dict[str, t.Any]:
-        """Only `extra_url_params`: the page goes in the body."""
+        """Only `extra_url_params`: the page and the read's own parameters go in the body."""
         return dict(self.extra_url_params(context))
 
     @override
@@ -44,9 +45,10 @@ class ClockifyPostStream(WorkspaceChildStream):
         context: Context | None,
         next_page_token: int | None,
     ) -> dict[str, t.Any]:
-        """`request_body`, plus `page` and the page size when the search is paged."""
+        """`request_body`, the read's own parameters, and the page when the search is paged."""
         return {
             **self.request_body(context),
+            **read_params(context),
             **self.page_fields(next_page_token, self.page_size_field),
         }
 

@@ -78,7 +78,7 @@ class ApprovalRequestsStream(MultiPassStream):
 
     @override
     def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
-        """The state, newest change first."""
+        """Newest change first (the pass adds the state)."""
         return {
             **super().extra_url_params(context),
             "sort-column": "UPDATED_AT",
@@ -91,7 +91,7 @@ class ApprovalRequestsStream(MultiPassStream):
         return record["approvalRequest"]["id"]
 
     @override
-    def read_pass(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
+    def read_pass(self, context: Context, params: dict[str, t.Any]) -> t.Iterable[dict[str, t.Any]]:
         """The state's requests changed since the bookmark (all of them without one).
 
         Records arrive page by page; once a page is in newest-first order and ends before
@@ -99,7 +99,7 @@ class ApprovalRequestsStream(MultiPassStream):
         out of order (a server ignoring the sort) means reading on to the last page.
         """
         start = self.get_starting_timestamp(context)
-        records = super().read_pass(context)
+        records = super().read_pass(context, params)
         if start is None:
             yield from records
             return

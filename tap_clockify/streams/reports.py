@@ -14,6 +14,7 @@ are kept as sent.
 
 from __future__ import annotations
 
+import json
 import typing as t
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
+from tap_clockify.contexts import read_params
 from tap_clockify.errors import ClockifyRequestError
 from tap_clockify.settings import (
     DEFAULT_HISTORY_DAYS,
@@ -218,11 +220,6 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
     max_page_size = MAX_REPORT_PAGE_SIZE
     is_sorted = False
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        """Create the stream, between windows."""
-        super().__init__(*args, **kwargs)
-        self._window: Window | None = None
-
     @property
     def zone_name(self) -> str:
         """The `report_time_zone` setting."""
@@ -238,12 +235,22 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
         return zone
 
     @property
-    def window(self) -> Window:
-        """The window being read."""
-        if self._window is None:
-            msg = f"{self.name}: no report window is being read"
+    def run_started(self) -> datetime:
+        """When the run started: reports are read up to then (`read_until`)."""
+        return datetime.fromtimestamp(self.tap.initialized_at / 1000, UTC)
+
+    def window_of(self, date_range: Mapping[str, t.Any]) -> Window:
+        """The window that `date_range` (`Window.date_range`'s fields) stands for."""
+        first = parse_period_start(str(date_range.get("dateRangeStart")))
+        last = parse_period_start(str(date_range.get("dateRangeEnd")))
+        if first is None or last is None:
+            msg = f"{self.name}: a report request without a date range: {dict(date_range)}"
             raise RuntimeError(msg)
-        return self._window
+        return Window(first, last, self.zone)
+
+    def requested_window(self, response: requests.Response) -> Window:
+        """The window the request behind `response` asked for (its body says)."""
+        return self.window_of(json.loads(response.request.body or b"{}"))
 
     @override
     def prepare_request_payload(
@@ -251,9 +258,9 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
         context: Context | None,
         next_page_token: int | None,
     ) -> dict[str, t.Any]:
-        """The window, the time zone, JSON output and the report's own filter."""
+        """The window (the pass's parameters), the time zone, JSON output and the filter."""
         return {
-            **self.window.date_range,
+            **read_params(context),
             "timeZone": self.zone_name,
             "exportType": "JSON",
             **self.report_filter(next_page_token or 1),
@@ -287,18 +294,16 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
 
     @override
     def passes(self, context: Context | None) -> t.Iterable[dict[str, t.Any]]:
-        """One pass per window of the plan; the window travels in the body, not the query."""
-        self._started = datetime.now(UTC)
-        for window in self.plan(self.resume_state(context), self._started):
-            self._window = window
-            yield {}
-        self._window = None
+        """One pass per window of the plan up to the run's start; the window goes in the body."""
+        for window in self.plan(self.resume_state(context), self.run_started):
+            yield window.date_range
 
     @override
-    def pass_read(self, context: Context | None) -> None:
+    def pass_read(self, context: Context, params: dict[str, t.Any]) -> None:
         """Record how far the report is read: to the window's end, or the start of the run."""
         state = self.get_context_state(context)
-        state[READ_UNTIL_KEY] = format_timestamp(min(self.window.ends_at, self._started))
+        ends_at = self.window_of(params).ends_at
+        state[READ_UNTIL_KEY] = format_timestamp(min(ends_at, self.run_started))
 
     @override
     def validate_response(self, response: requests.Response) -> None:
@@ -306,11 +311,9 @@ class ReportStream(MultiPassStream, ClockifyPostStream):
         try:
             super().validate_response(response)
         except ClockifyRequestError as error:
-            window = self._window
             if (
                 response.status_code == HTTPStatus.BAD_REQUEST
-                and window is not None
-                and window.days > FREE_PLAN_MAX_DAYS
+                and (window := self.requested_window(response)).days > FREE_PLAN_MAX_DAYS
             ):
                 msg = (
                     f"{error}; the request covered {window.days} days and a Free-plan "
@@ -452,19 +455,19 @@ class SummaryReportStream(ReportStream):
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         """One row per leaf of the group tree (under each period node when split)."""
         level = self.period_level
+        window = self.requested_window(response)
         for node in super().parse_response(response):
             if level is None:
-                yield from self.leaves(node, [], self.window)
+                yield from self.leaves(node, [], window)
                 continue
             if not isinstance(node, dict):
                 self.unexpected("expected each group to be an object", node)
-            period = self.period_of(node)
+            period = self.period_of(node, window)
             for child in node.get("children") or []:
                 yield from self.leaves(child, [], period)
 
-    def period_of(self, node: dict[str, t.Any]) -> Window:
-        """The period a DATE, WEEK or MONTH node stands for, inside the window asked for."""
-        window = self.window
+    def period_of(self, node: dict[str, t.Any], window: Window) -> Window:
+        """The period a DATE, WEEK or MONTH node stands for, inside the `window` asked for."""
         value = str(node.get("_id") or node.get("name") or "")
         first = parse_period_start(value)
         if first is None or not window.first <= first <= window.last:

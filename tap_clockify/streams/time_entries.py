@@ -40,6 +40,24 @@ def resume_point(state: Mapping[str, t.Any], mark: str, config: Mapping[str, t.A
     return start
 
 
+def window_params(window_start: datetime | None) -> dict[str, str]:
+    """The `start` filter for a window from `window_start`, widened by the time-zone margin."""
+    return {"start": format_timestamp(window_start - TIME_ZONE_MARGIN)} if window_start else {}
+
+
+def in_window(
+    records: t.Iterable[dict[str, t.Any]],
+    window_start: datetime | None,
+) -> t.Iterator[dict[str, t.Any]]:
+    """`records` less those only inside the time-zone margin (all of them for no window)."""
+    if window_start is None:
+        yield from records
+        return
+    for record in records:
+        if parse_timestamp(record["timeInterval"]["start"]) >= window_start:
+            yield record
+
+
 class OpenTimerMemory(ClockifyStream):
     """A stream of time entries that remembers, per partition, the timers still running.
 
@@ -120,24 +138,14 @@ class TimeEntriesStream(ChangeTrackedStream, OpenTimerMemory):
         return max(start, floor) if floor else start
 
     @override
-    def reader_copy(self, context: Context) -> ClockifyStream:
-        """A copy reading `context` ahead, with that partition's window."""
-        clone = super().reader_copy(context)
-        t.cast("TimeEntriesStream", clone)._window_start = self.request_window_start(
-            context, self.feed_plan(context), peek=True
-        )
-        return clone
+    def read_ahead_params(self, context: Context) -> dict[str, t.Any]:
+        """The `start` filter of `context`'s window, from its state as it stands."""
+        return window_params(self.request_window_start(context, self.feed_plan(context), peek=True))
 
     @override
     def reads_whole_partition(self, plan: Plan) -> bool:
         """Only a full read (no bookmark, or one older than the feed reaches) is whole."""
         return plan.mode == "full"
-
-    @override
-    def extra_url_params(self, context: Context | None) -> dict[str, t.Any]:
-        """The `start` filter, widened by the time-zone margin."""
-        start = self._window_start
-        return {"start": format_timestamp(start - TIME_ZONE_MARGIN)} if start else {}
 
     @override
     def read_in_full(
@@ -146,19 +154,10 @@ class TimeEntriesStream(ChangeTrackedStream, OpenTimerMemory):
         plan: Plan,
         changes: WorkspaceChanges | None,
     ) -> t.Iterable[dict[str, t.Any]]:
-        """The partition's entries in the window; then remember running timers."""
-        self._window_start = self.request_window_start(context, plan)
-        yield from self.remember_open_timers(context, self.entries_in_window(context))
-
-    def entries_in_window(self, context: Context | None) -> t.Iterator[dict[str, t.Any]]:
-        """The entries read, less those only inside the time-zone margin."""
-        window_start = self._window_start
-        if window_start is None:  # all history: nothing to filter
-            yield from ClockifyStream.get_records(self, context)
-            return
-        for record in ClockifyStream.get_records(self, context):
-            if parse_timestamp(record["timeInterval"]["start"]) >= window_start:
-                yield record
+        """The partition's entries in its window; then remember running timers."""
+        window_start = self.request_window_start(context, plan)
+        records = self.read_records(context, window_params(window_start))
+        yield from self.remember_open_timers(context, in_window(records, window_start))
 
     @override
     def from_feed(self, record: Record, context: Context) -> Record | None:
