@@ -51,7 +51,6 @@ class ClockifyRateLimit:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._paces: dict[str, WorkspacePace] = {}
-        self.waited_seconds = 0.0
 
     def _pace(self, workspace: str) -> WorkspacePace:
         pace = self._paces.get(workspace)
@@ -70,25 +69,23 @@ class ClockifyRateLimit:
             return self._pace(workspace).slowdowns
 
     def wait(self, workspace: str) -> None:
-        """Block until the next request to `workspace` may be sent.
+        """Block until a request to `workspace` may be sent, and count it as sent now.
 
-        A 429 that arrives while waiting (from another thread's request) moves the slot:
-        the wait starts over at the slower pace.
+        The next request's turn is set from the moment this one is let through, not from a
+        turn handed out before a wait: a thread that wakes late (a busy machine) pushes the
+        following requests back instead of letting them bunch up behind it. A 429 that
+        arrives while waiting (from another thread's request) moves the turn, and the wait
+        goes on at the slower pace.
         """
         while True:
             with self._lock:
                 pace = self._pace(workspace)
-                slowdowns = pace.slowdowns
                 now = self._clock()
-                slot = max(now, pace.next_slot)
-                pace.next_slot = slot + 1.0 / pace.rate
-            delay = slot - now
-            if delay > 0:
-                self.waited_seconds += delay
-                self._sleep(delay)
-            with self._lock:
-                if pace.slowdowns == slowdowns:
+                if now >= pace.next_slot:
+                    pace.next_slot = now + 1.0 / pace.rate
                     return
+                delay = pace.next_slot - now
+            self._sleep(delay)
 
     def throttled(self, workspace: str, retry_after: float | None) -> float:
         """Clockify answered 429: slow `workspace` down; return its new pace.

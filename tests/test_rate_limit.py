@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import typing as t
 
 import pytest
 
 from tap_clockify.prefetch import PREFETCH_DEPTH
+from tap_clockify.ratelimit import ClockifyRateLimit
 from tap_clockify.settings import DEFAULT_MAX_REQUESTS_PER_SECOND
 from tap_clockify.tap import TapClockify
 from tests.conftest import emulator_config
@@ -125,3 +127,31 @@ def test_a_429_logs_the_slowdown_once_per_workspace(
     assert lines
     assert len(lines) == len(set(lines))
     assert all("rate limit (429)" in line for line in lines)
+
+
+class LateClock:
+    """A clock that moves only when slept on, and wakes every sleeper `late` seconds late,
+    as a busy machine does."""
+
+    def __init__(self, late: float) -> None:
+        self.now = 0.0
+        self.late = late
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds + self.late
+
+
+def test_a_late_wakeup_does_not_let_the_next_request_bunch_up_behind_it() -> None:
+    """The next turn counts from when a request was let through, not from a turn handed
+    out before its wait: however late a waiter wakes, requests stay 1/rate apart."""
+    clock = LateClock(late=0.3)
+    limit = ClockifyRateLimit(10, clock=clock, sleep=clock.sleep)
+    sent = []
+    for _ in range(5):
+        limit.wait("ws")
+        sent.append(clock.now)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
+    assert min(gaps) >= 0.1, sent
