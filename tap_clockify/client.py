@@ -547,8 +547,7 @@ class ClockifyStream(RESTStream[int]):
     def read_partition(self, context: Context | None) -> t.Iterator[dict]:
         """The partition's records, read ahead by the prefetcher or read now, for children."""
         partition = partition_of(context)
-        prefetcher = self.prefetcher if partition else None
-        prefetched = prefetcher.records(partition) if prefetcher and partition else None
+        prefetched = self.prefetcher.records(partition) if self.prefetcher and partition else None
         if prefetched is None:
             records = super().request_records(context)
             if not self.announces_while_reading:
