@@ -16,6 +16,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from typing_extensions import override
+
 from tests.emulator import Dataset, build_dataset
 from tests.emulator.dataset import format_instant
 
@@ -63,29 +65,33 @@ class GeneratedEntries(Sequence["Record"]):
         self.template = template
         self.user_id = user_id
         self.member = member
-        self.count = count
+        # Not `count`: that name is `Sequence.count(value)`, which this must not shadow.
+        self.length = count
         self.latest = latest
         self.projects = projects
 
+    @override
     def __len__(self) -> int:
         """How many entries the member has."""
-        return self.count
+        return self.length
 
     @t.overload
     def __getitem__(self, index: int) -> Record: ...
     @t.overload
     def __getitem__(self, index: slice) -> list[Record]: ...
+    @override
     def __getitem__(self, index: int | slice) -> Record | list[Record]:
         """Entry `index` (or a slice of them)."""
         if isinstance(index, slice):
-            return [self.entry(k) for k in range(*index.indices(self.count))]
-        if not -self.count <= index < self.count:
+            return [self.entry(k) for k in range(*index.indices(self.length))]
+        if not -self.length <= index < self.length:
             raise IndexError(index)
-        return self.entry(index % self.count)
+        return self.entry(index % self.length)
 
+    @override
     def __iter__(self) -> Iterator[Record]:
         """Every entry, newest first."""
-        return (self.entry(k) for k in range(self.count))
+        return (self.entry(k) for k in range(self.length))
 
     def entry(self, k: int) -> Record:
         """The member's `k`-th newest entry."""
