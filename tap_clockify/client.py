@@ -106,6 +106,9 @@ class ClockifyStream(RESTStream[int]):
     `max_page_size` and `records_jsonpath`.
     """
 
+    #: Every subclass sets it in its body, so it is read from the stream classes too.
+    name: str
+
     schema = StreamSchema(SCHEMA_DIRECTORY)
 
     #: Which Clockify host serves the stream.

@@ -7,6 +7,8 @@ import logging
 import typing as t
 from collections.abc import Iterator
 
+from typing_extensions import override
+
 if t.TYPE_CHECKING:
     from tests.tap_runner import SyncResult
 
@@ -16,6 +18,7 @@ class _Lines(logging.Handler):
         super().__init__(logging.DEBUG)
         self.lines: list[tuple[int, str]] = []
 
+    @override
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append((record.levelno, record.getMessage()))
 

@@ -374,7 +374,7 @@ def test_broken_state_fails_in_one_line_naming_stream_and_key(
 def test_an_empty_partitions_object_is_ignored_with_a_warning(
     emulator: Emulator, tmp_path: t.Any
 ) -> None:
-    state = {"bookmarks": {"time_entries": {"partitions": {}}}}
+    state: dict[str, t.Any] = {"bookmarks": {"time_entries": {"partitions": {}}}}
     result = run_cli([], config=emulator_config(emulator), state=state, tmp_path=tmp_path)
     assert result.exit_code == 0, result.stderr[-3000:]
     assert any("partitions: empty and not a list; ignored" in w for w in warning_lines(result))

@@ -39,7 +39,7 @@ def http(emu: Emulator) -> Iterator[requests.Session]:
         yield session
 
 
-def get(http: requests.Session, emu: Emulator, path: str, **params: object) -> requests.Response:
+def get(http: requests.Session, emu: Emulator, path: str, **params: str | int) -> requests.Response:
     return http.get(emu.api_url + path, params=params, timeout=5)
 
 
@@ -207,7 +207,7 @@ def test_archived_filter(http: requests.Session, emu: Emulator, resource: str) -
 def test_users_status_filters(http: requests.Session, emu: Emulator) -> None:
     path = f"/workspaces/{emu.data.main.id}/users"
 
-    def names(**params: object) -> list[str]:
+    def names(**params: str) -> list[str]:
         return [u["name"] for u in get(http, emu, path, **params).json()]
 
     # Default: ACTIVE members with ACTIVE/PENDING_EMAIL_VERIFICATION/NOT_REGISTERED accounts,
@@ -234,7 +234,7 @@ def test_tasks_is_active(http: requests.Session, emu: Emulator) -> None:
     project = next(p for p in ws.projects if p["name"] == "Data Pipeline")
     path = f"/workspaces/{ws.id}/projects/{project['id']}/tasks"
 
-    def statuses(**params: object) -> set[str]:
+    def statuses(**params: str) -> set[str]:
         return {t["status"] for t in get(http, emu, path, **params).json()}
 
     assert statuses() == {"ACTIVE", "DONE"}
@@ -331,7 +331,7 @@ def test_reports_have_their_shapes(http: requests.Session, emu: Emulator) -> Non
     """Rows and totals keys of each report; tests/test_reports*.py check their contents."""
     base = f"{emu.reports_url}/workspaces/{emu.data.main.id}/reports"
     day = {"dateRangeStart": "2026-05-19T00:00:00", "dateRangeEnd": "2026-05-19T23:59:59.999"}
-    reports = {
+    reports: dict[str, tuple[dict[str, object], str, type]] = {
         "detailed": ({"detailedFilter": {}}, "timeentries", list),
         "summary": ({"summaryFilter": {"groups": ["PROJECT"]}}, "groupOne", list),
         "attendance": ({"attendanceFilter": {}}, "entities", dict),

@@ -36,7 +36,9 @@ def test_second_run_asks_only_for_the_lookback_window(emulator: Emulator) -> Non
     requests = entry_requests(emulator)
     assert requests
     for request in requests:
-        ws_id, user_id = re.search(r"/workspaces/(\w+)/user/(\w+)/", request.path).groups()
+        ids = re.search(r"/workspaces/(\w+)/user/(\w+)/", request.path)
+        assert ids is not None, request.path  # the route has both ids
+        ws_id, user_id = ids.groups()
         mark = marks[(ws_id, user_id)]
         if "replication_key_value" not in mark:  # a member with no entries yet
             assert "start" not in request.query

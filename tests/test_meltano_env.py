@@ -47,10 +47,11 @@ def typed_settings() -> dict[str, int | bool]:
     """Every integer and boolean setting the tap declares, with the value the test gives it."""
     values: dict[str, int | bool] = {}
     for setting in expected_settings():
+        name = setting["name"]
         if setting["kind"] == "boolean":
-            values[setting["name"]] = CHOSEN.get(setting["name"], setting.get("value", False))
+            values[name] = CHOSEN[name] if name in CHOSEN else setting.get("value", False)
         elif setting["kind"] == "integer":
-            values[setting["name"]] = CHOSEN.get(setting["name"], setting.get("value", 1))
+            values[name] = CHOSEN[name] if name in CHOSEN else setting.get("value", 1)
     return values
 
 

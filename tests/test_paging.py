@@ -85,7 +85,7 @@ def test_unpaged_endpoints_are_read_once(emulator: Emulator) -> None:
     result = sync(config, streams=["workspaces", "custom_fields"])
     assert len(result.records("workspaces")) == len(emulator.data.visible_workspace_ids)
     assert emulator.count(route="/workspaces") == 1
-    custom_fields = [r for r in emulator.requests if r.route.endswith("/custom-fields")]
+    custom_fields = [r for r in emulator.requests if (r.route or "").endswith("/custom-fields")]
     assert len(custom_fields) == len(emulator.data.visible_workspace_ids)
     for request in custom_fields:
         assert "page" not in request.query

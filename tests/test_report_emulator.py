@@ -88,7 +88,7 @@ def test_detailed_paging_lives_in_the_filter_and_stops_at_1000(
 
 def test_detailed_pages_partition_the_rows(post: t.Callable[..., requests.Response]) -> None:
     def page(number: int) -> list[str]:
-        body = {**MAY, "sortOrder": "ASCENDING"}
+        body: dict[str, object] = {**MAY, "sortOrder": "ASCENDING"}
         body["detailedFilter"] = {"page": number, "pageSize": 5, "sortColumn": "DATE"}
         return [row["_id"] for row in post("detailed", body).json()["timeentries"]]
 

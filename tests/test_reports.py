@@ -196,7 +196,9 @@ def test_detailed_report_returns_each_windows_time_entries(emulator: Emulator) -
         assert parse_timestamp(interval["start"]) == start_of(entry)
         assert interval["start"].endswith("+00:00")  # the offset is kept, not stripped
         assert record["started_at"] == entry["timeInterval"]["start"]
-        assert record["userName"] == ws.user(entry["userId"])["name"]
+        user = ws.user(entry["userId"])
+        assert user is not None, entry["userId"]  # the entry's author is a member
+        assert record["userName"] == user["name"]
         assert record["projectName"] == (project["name"] if project else None)
         assert record["clientName"] == (project["clientName"] if project else "")
         assert record["taskName"] == (task["name"] if task else None)
@@ -276,14 +278,17 @@ def test_page_size_setting_caps_every_paged_report(emulator: Emulator) -> None:
 def test_summary_totals_are_sums_of_durations_per_period_and_path(
     emulator: Emulator, groups: list[str], grain: str, days: int
 ) -> None:
-    start = emulator.data.now - timedelta(days=days)
+    start_date = emulator.data.now - timedelta(days=days)
     config = emulator_config(
-        emulator, start_date=iso(start), summary_report_groups=groups, summary_report_grain=grain
+        emulator,
+        start_date=iso(start_date),
+        summary_report_groups=groups,
+        summary_report_grain=grain,
     )
 
     result = sync(config, streams=["summary_report"])
 
-    first = period_of(start.date(), grain)
+    first = period_of(start_date.date(), grain)
     expected: Counter[tuple[str, str, str]] = Counter()
     for ws, entry in stopped_entries(emulator, first, today()):
         period = period_of(start_of(entry).date(), grain).isoformat()

@@ -14,8 +14,10 @@ from pathlib import Path
 import singer_sdk
 from singer_sdk import RESTStream, Tap
 from singer_sdk import typing as th
+from typing_extensions import override
 
 import tap_clockify
+from tap_clockify.client import ClockifyStream
 from tap_clockify.streams import STREAM_TYPES
 from tap_clockify.tap import TapClockify
 
@@ -49,6 +51,7 @@ class ProbeTap(Tap):
     name = "probe"
     config_jsonschema = th.PropertiesList().to_dict()
 
+    @override
     def discover_streams(self) -> list[ProbeStream]:
         return [ProbeStream(self)]
 
@@ -120,4 +123,5 @@ def test_the_streams_share_one_schema_directory() -> None:
 
 def test_every_stream_knows_its_tap() -> None:
     tap = TapClockify(config={"api_key": "k"}, parse_env_config=False)
-    assert all(stream.tap is tap for stream in tap.streams.values())
+    # `Tap.streams` is typed with the SDK's `Stream`; the tap's are all `ClockifyStream`s.
+    assert all(t.cast("ClockifyStream", stream).tap is tap for stream in tap.streams.values())

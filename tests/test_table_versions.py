@@ -13,6 +13,8 @@ import time
 import typing as t
 from pathlib import Path
 
+from singer_sdk import Stream
+
 from tap_clockify.streams import STREAM_TYPES
 from tap_clockify.tap import TapClockify
 from tests.emulator import Emulator, FaultRule
@@ -243,7 +245,7 @@ def test_every_stream_is_read_under_workspaces() -> None:
     """Activation runs when `workspaces` is read out; a stream outside it would be missed."""
     by_name = {stream_type.name: stream_type for stream_type in STREAM_TYPES}
     for stream_type in STREAM_TYPES:
-        root = stream_type
+        root: type[Stream] = stream_type
         while root.parent_stream_type is not None:
             root = root.parent_stream_type
         assert root is by_name["workspaces"], stream_type.name

@@ -653,7 +653,7 @@ class _MoreMaker:
         client = next(c for c in self.ws.clients if c["name"] == spec.client)
         issued = self.days_ago(spec.issued_days_ago)
         entries = [e for e in self.ws.entries() if e["billable"]][:3]
-        items = []
+        items: list[Record] = []
         for order, (description, quantity, unit_price) in enumerate(spec.items, start=1):
             imported = order == 1 and bool(entries) and spec.status != "VOID"
             items.append(

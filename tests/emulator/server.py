@@ -21,6 +21,8 @@ from types import TracebackType
 from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from typing_extensions import override
+
 from . import errors, rules
 from .changes import Clock, FeedOptions
 from .dataset import Dataset, build_dataset
@@ -307,6 +309,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     emulator: Emulator
 
+    @override
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Stay quiet when a client hangs up (expected with drop/truncate faults)."""
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
@@ -323,6 +326,7 @@ class _Handler(BaseHTTPRequestHandler):
     def emulator(self) -> Emulator:
         return cast(_Server, self.server).emulator
 
+    @override
     def setup(self) -> None:
         super().setup()
         # Headers and body go out in two writes; without this, Nagle plus the client's
@@ -331,18 +335,21 @@ class _Handler(BaseHTTPRequestHandler):
         with self.emulator._log_lock:
             self.emulator._connections.add(self.connection)
 
+    @override
     def finish(self) -> None:
         with self.emulator._log_lock:
             self.emulator._connections.discard(self.connection)
         with contextlib.suppress(OSError):
             super().finish()
 
+    @override
     def date_time_string(self, timestamp: float | None = None) -> str:
         """The ``Date`` header, read from the emulator's (shiftable) clock."""
         if timestamp is None:
             timestamp = self.emulator.clock.now().timestamp()
         return super().date_time_string(timestamp)
 
+    @override
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the default stderr access log."""
 
