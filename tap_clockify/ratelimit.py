@@ -71,18 +71,20 @@ class ClockifyRateLimit:
     def wait(self, workspace: str) -> None:
         """Block until a request to `workspace` may be sent, and count it as sent now.
 
-        The next request's turn is set from the moment this one is let through, not from a
-        turn handed out before a wait: a thread that wakes late (a busy machine) pushes the
-        following requests back instead of letting them bunch up behind it. A 429 that
-        arrives while waiting (from another thread's request) moves the turn, and the wait
-        goes on at the slower pace.
+        Turns are `1 / rate` apart. A request let through a little late (less than half a
+        turn: a sleeper woken late on a busy machine) keeps the schedule, so the pace does
+        not drift; one let through later moves the schedule to its own time, so the next
+        request cannot follow it at once. A 429 that arrives while waiting (from another
+        thread's request) moves the turn, and the wait goes on at the slower pace.
         """
         while True:
             with self._lock:
                 pace = self._pace(workspace)
                 now = self._clock()
                 if now >= pace.next_slot:
-                    pace.next_slot = now + 1.0 / pace.rate
+                    interval = 1.0 / pace.rate
+                    on_schedule = now - pace.next_slot < interval / 2
+                    pace.next_slot = (pace.next_slot if on_schedule else now) + interval
                     return
                 delay = pace.next_slot - now
             self._sleep(delay)

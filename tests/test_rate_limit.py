@@ -145,8 +145,8 @@ class LateClock:
 
 
 def test_a_late_wakeup_does_not_let_the_next_request_bunch_up_behind_it() -> None:
-    """The next turn counts from when a request was let through, not from a turn handed
-    out before its wait: however late a waiter wakes, requests stay 1/rate apart."""
+    """A request let through well after its turn moves the schedule: the next one waits a
+    whole turn after it instead of going out at once."""
     clock = LateClock(late=0.3)
     limit = ClockifyRateLimit(10, clock=clock, sleep=clock.sleep)
     sent = []
@@ -155,3 +155,16 @@ def test_a_late_wakeup_does_not_let_the_next_request_bunch_up_behind_it() -> Non
         sent.append(clock.now)
     gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
     assert min(gaps) >= 0.1, sent
+
+
+def test_a_slightly_late_wakeup_keeps_the_schedule() -> None:
+    """Sleepers woken a little late (less than half a turn) do not slow the pace down."""
+    clock = LateClock(late=0.02)
+    limit = ClockifyRateLimit(10, clock=clock, sleep=clock.sleep)
+    sent = []
+    for _ in range(21):
+        limit.wait("ws")
+        sent.append(clock.now)
+    assert sent[-1] - sent[0] < 2 + 0.02 + 1e-9, sent  # 20 turns of 0.1 s, one wake-up late
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
+    assert min(gaps) > 0.05, sent
