@@ -144,27 +144,32 @@ class LateClock:
         self.now += seconds + self.late
 
 
+def send_times(rate: float, late: float, requests: int) -> list[float]:
+    """When `requests` requests to one workspace are let through at `rate`, every sleeper
+    waking `late` seconds late."""
+    clock = LateClock(late)
+    limit = ClockifyRateLimit(rate, clock=clock, sleep=clock.sleep)
+    sent = []
+    for _ in range(requests):
+        limit.wait("ws")
+        sent.append(clock.now)
+    return sent
+
+
+def gaps(times: list[float]) -> list[float]:
+    """The time between each two consecutive `times`."""
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
 def test_a_late_wakeup_does_not_let_the_next_request_bunch_up_behind_it() -> None:
     """A request let through well after its turn moves the schedule: the next one waits a
     whole turn after it instead of going out at once."""
-    clock = LateClock(late=0.3)
-    limit = ClockifyRateLimit(10, clock=clock, sleep=clock.sleep)
-    sent = []
-    for _ in range(5):
-        limit.wait("ws")
-        sent.append(clock.now)
-    gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
-    assert min(gaps) >= 0.1, sent
+    sent = send_times(rate=10, late=0.3, requests=5)
+    assert min(gaps(sent)) >= 0.1, sent
 
 
 def test_a_slightly_late_wakeup_keeps_the_schedule() -> None:
     """Sleepers woken a little late (less than half a turn) do not slow the pace down."""
-    clock = LateClock(late=0.02)
-    limit = ClockifyRateLimit(10, clock=clock, sleep=clock.sleep)
-    sent = []
-    for _ in range(21):
-        limit.wait("ws")
-        sent.append(clock.now)
+    sent = send_times(rate=10, late=0.02, requests=21)
     assert sent[-1] - sent[0] < 2 + 0.02 + 1e-9, sent  # 20 turns of 0.1 s, one wake-up late
-    gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
-    assert min(gaps) > 0.05, sent
+    assert min(gaps(sent)) > 0.05, sent
